@@ -1,0 +1,50 @@
+# Two user-facing targets; each does all the set-up it needs, and is instant when done.
+#   make lab    venv + Python deps + graphviz `dot`, then JupyterLab on notebooks/
+#   make test   venv + Python deps + graphviz `dot` + chromium, then pytest (+ nbval)
+
+SHELL     := /bin/bash
+PYTHON    ?= python3
+VENV      := .venv
+PY        := $(VENV)/bin/python
+STAMP     := $(VENV)/.installed
+NOTEBOOKS := $(wildcard notebooks/*.ipynb)
+LAB_IP    ?= 127.0.0.1
+LAB_PORT  ?= 8888
+PYTEST_ARGS ?=
+
+# The editable install maps the top-level packages present when it ran; when one
+# appears later (kernelptr/, widgets/), reinstall once. The stamp records the set.
+PKGS := $(sort $(wildcard kernelptr/__init__.py widgets/__init__.py))
+ifneq ($(strip $(shell cat $(STAMP) 2>/dev/null)),$(strip $(PKGS)))
+$(STAMP): FORCE
+endif
+
+.PHONY: lab test venv system-deps-lab system-deps-test FORCE
+
+lab: $(STAMP) system-deps-lab
+	@mkdir -p notebooks
+	$(VENV)/bin/jupyter lab --ServerApp.ip=$(LAB_IP) --ServerApp.port=$(LAB_PORT) \
+	    $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/
+
+test: $(STAMP) system-deps-test
+	$(PY) -m pytest tests $(if $(NOTEBOOKS),--nbval $(NOTEBOOKS)) $(PYTEST_ARGS)
+
+venv: $(STAMP)
+
+system-deps-lab:
+	@.ci/ensure-system-deps.sh graphviz
+
+system-deps-test:
+	@.ci/ensure-system-deps.sh graphviz chromium
+
+$(PY):
+	@$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || { \
+	    echo "error: $(PYTHON) cannot create virtual environments (no venv/ensurepip module)." >&2; \
+	    echo "       Install it: sudo apt-get install python3-venv" >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); exit 1; }
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --disable-pip-version-check -e '.[test]'
+	@echo '$(PKGS)' > $@
+
+FORCE:
