@@ -1,0 +1,42 @@
+"""kernelptr: a faithful Python model of the Linux kernel's Rust smart pointers and lists.
+
+`import kernelptr as kp`, then `heap = kp.reset()` and drive `kp.Arc`, `kp.UniqueArc`,
+`kp.ListArc` and `kp.List`; `heap.snapshot()` and `kp.record()` feed the pictures in
+`widgets`.
+"""
+
+from .arc import Arc
+from .borrow import ArcBorrow
+from .errors import (Abort, AllocError, BorrowError, BuildError, Deadlock, InvariantViolation,
+                     KernelPtrError, MutabilityError, NotClone, NotDynCompatible,
+                     ReceiverMismatch, SleepInAtomicContext, TraitNotImplemented, TypeMismatch,
+                     UndefinedBehavior, UseAfterFree, UseAfterMove)
+from .events import Event, Location
+from .flags import GFP_ATOMIC, GFP_KERNEL, GFP_KERNEL_ACCOUNT, GFP_NOWAIT, Flags
+from .heap import Heap, current_heap, reset
+from .layout import Layout, layout
+from .lock import Guard, SpinLock
+from .ownership import Handle, drop, name, scope
+from .raw import RawPtr
+from .record import Frame, Recording, record, trace
+from .refcount import (REFCOUNT_MAX, REFCOUNT_SATURATED, Refcount, RefcountWarning,
+                       SaturationKind)
+from .snapshot import (HandleSnap, ListSnap, ObjectSnap, PointerSnap, RawPtrSnap, Snapshot,
+                       VtableSnap)
+from .std_arc import ISIZE_MAX, StdArc, Weak
+from .struct import struct
+from .unique import UniqueArc, Uninit
+
+__all__ = [
+    "Arc", "ArcBorrow", "UniqueArc", "Uninit", "RawPtr", "StdArc", "Weak", "ISIZE_MAX",
+    "Refcount", "REFCOUNT_MAX", "REFCOUNT_SATURATED", "RefcountWarning", "SaturationKind",
+    "Heap", "current_heap", "reset", "Flags", "GFP_KERNEL", "GFP_ATOMIC", "GFP_NOWAIT",
+    "GFP_KERNEL_ACCOUNT", "SpinLock", "Guard", "Handle", "drop", "scope", "name", "struct",
+    "layout", "Layout", "Event", "Location", "record", "trace", "Recording", "Frame",
+    "Snapshot", "ObjectSnap", "HandleSnap", "ListSnap", "VtableSnap", "RawPtrSnap",
+    "PointerSnap",
+    "KernelPtrError", "AllocError", "SleepInAtomicContext", "UseAfterMove", "UseAfterFree",
+    "BorrowError", "MutabilityError", "UndefinedBehavior", "InvariantViolation",
+    "TypeMismatch", "NotClone", "TraitNotImplemented", "ReceiverMismatch", "BuildError",
+    "Deadlock", "Abort", "NotDynCompatible",
+]

@@ -1,0 +1,88 @@
+"""Events: one record per public model operation, with the learner's source location."""
+
+from __future__ import annotations
+
+import linecache
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+
+__all__ = ["Event", "Location", "user_frame"]
+
+_MODEL_PACKAGES = ("kernelptr", "widgets")
+_SKIP_MODULES = ("contextlib", "functools", "runpy", "importlib")
+_CELL_FILE = re.compile(r"(ipykernel_\d+|<ipython-input-)")
+
+
+def _is_user(frame) -> bool:
+    name = frame.f_globals.get("__name__", "")
+    top = name.split(".", 1)[0]
+    return top not in _MODEL_PACKAGES and top not in _SKIP_MODULES
+
+
+def user_frame(depth: int = 1):
+    """The innermost frame that belongs to the learner's code, not to the model or views."""
+    frame = sys._getframe(depth)
+    while frame is not None and not _is_user(frame):
+        frame = frame.f_back
+    return frame
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where in the learner's code something happened: a cell or file, and a line.
+
+    `display` is stable from run to run (a notebook cell's temporary file name is not shown).
+
+    >>> Location("<cell>", 3)
+    Location('<cell>', 3)
+    >>> str(Location("<cell>", 3))
+    '<cell> line 3'
+    """
+
+    file: str
+    line: int
+    path: str = field(default="", repr=False, compare=False)
+
+    @classmethod
+    def of(cls, frame) -> "Location":
+        if frame is None:
+            return cls("<unknown>", 0)
+        path = frame.f_code.co_filename
+        file = "<cell>" if _CELL_FILE.search(path) else os.path.basename(path)
+        return cls(file, frame.f_lineno, path)
+
+    @property
+    def source(self) -> str:
+        """The text of that line, stripped (empty when the source is not available)."""
+        return linecache.getline(self.path, self.line).strip() if self.path else ""
+
+    def __repr__(self) -> str:
+        return f"Location({self.file!r}, {self.line})"
+
+    def __str__(self) -> str:
+        return f"{self.file} line {self.line}"
+
+
+@dataclass(frozen=True)
+class Event:
+    """One model operation: models nothing in the kernel, it is the course's trace record.
+
+    >>> Event(1, "Arc::clone", "refcount 1 -> 2", (0xffff888000001000,), Location("<cell>", 2))
+    Event(step=1, op='Arc::clone', summary='refcount 1 -> 2', addresses=('0xffff888000001000',), location=<cell> line 2)
+    """
+
+    step: int
+    op: str
+    summary: str
+    addresses: tuple = ()
+    location: Location = Location("<unknown>", 0)
+
+    def __repr__(self) -> str:
+        addrs = tuple(hex(a) for a in self.addresses)
+        return (f"Event(step={self.step}, op={self.op!r}, summary={self.summary!r}, "
+                f"addresses={addrs!r}, location={self.location})")
+
+    def __str__(self) -> str:
+        return f"[{self.step}] {self.op}: {self.summary}"

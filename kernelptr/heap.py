@@ -1,0 +1,337 @@
+"""The simulated kernel: allocator, objects at stable addresses, atomic context, event log."""
+
+from __future__ import annotations
+
+import warnings as _warnings
+import weakref
+from typing import Callable
+
+from .errors import AllocError, InvariantViolation, SleepInAtomicContext
+from .events import Event, Location, user_frame
+from .flags import Flags
+from .refcount import Refcount, RefcountWarning, SaturationKind
+
+__all__ = ["Heap", "current_heap", "reset", "HeapObject"]
+
+BASE_ADDRESS = 0xFFFF_8880_0000_1000
+SLOT = 0x40
+
+
+class HeapObject:
+    """One allocation, usually an `ArcInner<T>`: a refcount header followed by the data.
+
+    This is the model's private bookkeeping for a kernel object; learners meet it through
+    handles and snapshots. `held` counts references owned by something other than a handle
+    (a list, a queue, a raw pointer) so that `heap.check()` can account for every count.
+    """
+
+    __slots__ = (
+        "heap", "address", "header", "size", "kind", "type_name", "value", "refcount",
+        "freed", "freed_step", "version", "owners", "forgotten", "held", "links",
+        "self_ptrs", "listarc", "trackers", "unique", "uninit", "type", "extra", "__weakref__",
+    )
+
+    def __init__(self, heap: "Heap", address: int, size: int, header: int, kind: str,
+                 type_name: str, value, typ=None):
+        self.heap = heap
+        self.address = address
+        self.header = header
+        self.size = size
+        self.kind = kind
+        self.type_name = type_name
+        self.type = typ
+        self.value = value
+        self.refcount = Refcount(1, heap=heap)
+        self.refcount._on_change = self.touch
+        self.freed = False
+        self.freed_step = None
+        self.version = 0
+        self.owners: weakref.WeakSet = weakref.WeakSet()   # live owning handles
+        self.forgotten = 0          # handles Python collected while they owned a count
+        self.held: dict[str, int] = {}   # counts owned by lists, raw pointers, queues, ...
+        self.links: dict[int, list] = {}     # id -> [prev HeapObject, next HeapObject]
+        self.self_ptrs: dict[int, tuple | None] = {}
+        self.listarc: dict[int, object] = {}  # id -> holder (ListArc handle or List)
+        self.trackers: dict[int, bool] = {}
+        self.unique = False         # a UniqueArc owns it (fields are assignable)
+        self.uninit = False         # UniqueArc<MaybeUninit<T>> not yet written
+        self.extra: dict = {}       # per-kind data (std::Arc's weak count, ...)
+
+    @property
+    def data_address(self) -> int:
+        """The address of `data` inside `ArcInner` (what `Arc::into_raw` returns)."""
+        return self.address + self.header
+
+    def touch(self) -> None:
+        """Mark the object changed, so a snapshot rebuilds its picture."""
+        self.version += 1
+
+    def hold(self, reason: str, n: int = 1) -> None:
+        """Record that `reason` (a list, the raw pointers, a queue) owns `n` more counts."""
+        left = self.held.get(reason, 0) + n
+        if left:
+            self.held[reason] = left
+        else:
+            self.held.pop(reason, None)
+        self.touch()
+
+    def live_owner_count(self) -> int:
+        return sum(1 for h in self.owners if h._state == "live")
+
+    def expected_refcount(self) -> int:
+        return self.live_owner_count() + self.forgotten + sum(self.held.values())
+
+    def __repr__(self) -> str:
+        return f"<{self.kind}<{self.type_name}> @{self.address:#x}>"
+
+
+_stack: list["Heap"] = []
+_default: "Heap | None" = None
+
+
+def current_heap() -> "Heap":
+    """The heap that model operations use: the innermost `with Heap()`, else the default."""
+    global _default
+    if _stack:
+        return _stack[-1]
+    if _default is None:
+        _default = Heap()
+    return _default
+
+
+def reset() -> "Heap":
+    """Replace the default heap with a fresh one and return it (first cell of a notebook).
+
+    >>> import kernelptr as kp
+    >>> heap = kp.reset()
+    >>> heap.alloc_count
+    0
+    """
+    global _default
+    _default = Heap()
+    return _default
+
+
+class Heap:
+    """One simulated kernel: allocator, objects at stable fake addresses, events, warnings.
+
+    It models kmalloc and the rules around it: allocation flags, atomic context while a
+    spinlock is held, and allocation failure.
+
+    >>> import kernelptr as kp
+    >>> with kp.Heap() as heap:
+    ...     a = kp.Arc.new(1, kp.GFP_KERNEL)
+    ...     hex(a.address), heap.alloc_count
+    ('0xffff888000001000', 1)
+    """
+
+    #: invariant checks run by `check()`; each takes the heap and returns problem strings.
+    invariant_checks: list[Callable[["Heap"], list[str]]] = []
+
+    def __init__(self, *, record_events: bool = True):
+        self.record_events = record_events
+        self.events: list[Event] = []
+        self.warnings: list[str] = []
+        self.alloc_count = 0
+        self.free_count = 0
+        self.step = 0
+        self._next_address = BASE_ADDRESS
+        self._objects: dict[int, HeapObject] = {}
+        self._fail_next = 0
+        self._locks_held: list = []
+        self._subscribers: list[Callable[[Event], None]] = []
+        self._handles: "weakref.WeakValueDictionary[int, object]" = weakref.WeakValueDictionary()
+        self._serial = 0
+        self.lists: list = []        # every List created on this heap (lists are never GC'd)
+        self.raw_pointers: list = []  # every RawPtr made by into_raw / into_foreign
+        self.vtables: dict = {}       # (type, trait) -> vtable object (read-only region)
+        self._snap_cache: dict[int, tuple] = {}
+
+    # -- current heap ----------------------------------------------------------------------
+    def __enter__(self) -> "Heap":
+        _stack.append(self)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        _stack.remove(self)
+
+    # -- allocation ------------------------------------------------------------------------
+    def fail_next_allocs(self, n: int = 1) -> None:
+        """Make the next `n` allocations fail with `AllocError` (fault injection)."""
+        self._fail_next = n
+
+    def in_atomic(self) -> bool:
+        """True while a spinlock is held: sleeping, and so `GFP_KERNEL`, is forbidden."""
+        return bool(self._locks_held)
+
+    def _check_alloc(self, flags: Flags, what: str) -> None:
+        if not isinstance(flags, Flags):
+            from .errors import TypeMismatch
+
+            raise TypeMismatch(
+                f"{what}: expected allocation flags, found {flags!r}",
+                rule="every allocating constructor takes `flags: Flags` explicitly",
+                rustc="error[E0308]: mismatched types (expected `Flags`)",
+                fix="pass kp.GFP_KERNEL (may sleep) or kp.GFP_ATOMIC (inside a spinlock)",
+            )
+        if flags.may_sleep and self.in_atomic():
+            held = ", ".join(f"`{lock.name}`" for lock in self._locks_held)
+            raise SleepInAtomicContext(
+                f"BUG: sleeping function called from invalid context: {what} with "
+                f"{flags!r} while holding spinlock {held}",
+                rule="GFP_KERNEL may sleep; code holding a spinlock is in atomic context and "
+                     "must never sleep",
+                fix="allocate before taking the lock (UniqueArc::new_uninit, a ListArc, an "
+                    "RBTreeNodeReservation) or use GFP_ATOMIC/GFP_NOWAIT, which can fail",
+            )
+        if self._fail_next:
+            self._fail_next -= 1
+            raise AllocError(
+                f"{what}: allocation with {flags!r} failed (injected failure)",
+                rule="kernel allocation can fail; every allocating constructor returns "
+                     "Result<_, AllocError> and nothing is created",
+                fix="handle the error: propagate ENOMEM with `?`, or retry later",
+            )
+
+    def allocate(self, flags: Flags, *, what: str, type_name: str, value, size: int,
+                 header: int = 8, kind: str = "ArcInner", typ=None) -> HeapObject:
+        """Allocate one object (checks context and injected failures first; no state change
+        on failure)."""
+        self._check_alloc(flags, what)
+        address = self._next_address
+        self._next_address += max(SLOT, -(-size // SLOT) * SLOT)
+        obj = HeapObject(self, address, size, header, kind, type_name, value, typ)
+        self._objects[address] = obj
+        self.alloc_count += 1
+        return obj
+
+    def free(self, obj: HeapObject) -> None:
+        """Release an object's memory (its destructor has already run)."""
+        obj.freed = True
+        obj.freed_step = self.step + 1
+        obj.touch()
+        self.free_count += 1
+
+    def objects(self, *, include_freed: bool = False) -> list[HeapObject]:
+        return [o for o in self._objects.values() if include_freed or not o.freed]
+
+    def object_at(self, address: int) -> HeapObject | None:
+        return self._objects.get(address)
+
+    # -- handles ---------------------------------------------------------------------------
+    def _register(self, handle) -> int:
+        self._serial += 1
+        self._handles[self._serial] = handle
+        return self._serial
+
+    def handles(self) -> list:
+        """Every handle object Python still holds, oldest first."""
+        return [h for _, h in sorted(self._handles.items())]
+
+    # -- warnings --------------------------------------------------------------------------
+    def _warn_once(self, kind: SaturationKind) -> None:
+        text = kind.text
+        if text in self.warnings:
+            return
+        self.warnings.append(text)
+        _warnings.warn(text, RefcountWarning, stacklevel=5)
+
+    # -- events ----------------------------------------------------------------------------
+    def subscribe(self, callback: Callable[[Event], None]) -> Callable[[], None]:
+        """Call `callback(event)` after every operation; returns a function that unsubscribes."""
+        self._subscribers.append(callback)
+
+        def unsubscribe() -> None:
+            if callback in self._subscribers:
+                self._subscribers.remove(callback)
+
+        return unsubscribe
+
+    def emit(self, op: str, summary: str, addresses=()) -> Event | None:
+        """Record one completed operation and tell the subscribers."""
+        self.step += 1
+        if not self.record_events and not self._subscribers:
+            return None
+        event = Event(self.step, op, summary, tuple(addresses), Location.of(user_frame(2)))
+        if self.record_events:
+            self.events.append(event)
+        for callback in list(self._subscribers):
+            callback(event)
+        return event
+
+    # -- checking --------------------------------------------------------------------------
+    def problems(self) -> list[str]:
+        """Every broken invariant, as sentences (empty when the heap is consistent)."""
+        found: list[str] = []
+        for check in self.invariant_checks:
+            found.extend(check(self))
+        return found
+
+    def check(self) -> None:
+        """Raise `InvariantViolation` if any invariant of the model is broken (DESIGN 2.6)."""
+        found = self.problems()
+        if found:
+            raise InvariantViolation(
+                "heap.check() found broken invariants:\n  - " + "\n  - ".join(found),
+                rule="refcount = owners + list memberships + raw pointers + queued work; "
+                     "at most one ListArc per object and ID; links null iff unlisted; "
+                     "every list a consistent ring; nothing live points at freed memory",
+                fix="this is what unchecked (`unsafe`) code can do; see which links or "
+                    "counts are named above",
+            )
+
+    def leaks(self) -> list:
+        """Live objects that nothing reaches (no handle, list, raw pointer): kmemleak."""
+        from .snapshot import object_snapshot
+
+        reached = self._reachable()
+        return [object_snapshot(o) for o in self.objects() if o.address not in reached]
+
+    def _reachable(self) -> set[int]:
+        from .ownership import roots_of
+
+        seen: set[int] = set()
+        todo = [o for o in roots_of(self)]
+        while todo:
+            obj = todo.pop()
+            if obj.address in seen or obj.freed:
+                continue
+            seen.add(obj.address)
+            from .ownership import handles_inside
+
+            todo.extend(h._obj for h in handles_inside(obj.value) if h._obj is not None)
+        return seen
+
+    def snapshot(self):
+        """An immutable picture of the heap now, handles labelled by the caller's variables."""
+        from .snapshot import take
+
+        return take(self, user_frame(2))
+
+    def __repr__(self) -> str:
+        live = len(self.objects())
+        return (f"Heap(objects={live}, allocs={self.alloc_count}, frees={self.free_count}, "
+                f"step={self.step})")
+
+
+def _check_refcounts(heap: Heap) -> list[str]:
+    problems = []
+    for obj in heap.objects():
+        if obj.refcount.saturated or obj.kind.startswith("std::"):
+            continue
+        expected = obj.expected_refcount()
+        if obj.refcount.read() != expected:
+            problems.append(
+                f"{obj!r}: refcount is {obj.refcount.read()} but {expected} references own it "
+                f"({obj.live_owner_count()} handles, {obj.forgotten} forgotten, "
+                f"held {dict(obj.held)})")
+    for obj in heap.objects(include_freed=True):
+        if obj.freed:
+            alive = [h for h in obj.owners if h._state == "live"]
+            if alive or obj.held:
+                problems.append(f"{obj!r} is freed but still referenced ({len(alive)} live "
+                                f"handles, held {dict(obj.held)})")
+    return problems
+
+
+Heap.invariant_checks.append(_check_refcounts)

@@ -1,0 +1,330 @@
+"""Rust ownership in Python: handles that can be moved, dropped, borrowed and forgotten.
+
+Every Rust value the course shows (an `Arc`, a `ListArc`, a raw pointer, ...) is a *handle*
+object. A method that takes `self` by value consumes its handle; any later use raises
+`UseAfterMove` naming where it moved. Python's garbage collector never decides anything: a
+handle Python collects while it still owns a count is *forgotten* (`core::mem::forget`), so
+the count stays and `heap.leaks()` reports the object.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+
+from .errors import BorrowError, UseAfterFree, UseAfterMove
+from .events import Location, user_frame
+from .heap import HeapObject, current_heap
+
+__all__ = ["Handle", "drop", "scope", "name", "label_of"]
+
+
+class Handle:
+    """Base of every handle: one Rust value that refers to a heap object.
+
+    Subclasses set `kind` (shown in pictures) and `owning` (whether the handle owns one
+    refcount). State is `live`, `moved` (consumed by a by-value method) or `dropped`.
+    """
+
+    kind = "Handle"
+    owning = True
+
+    def __init__(self, obj: HeapObject | None, *, heap=None):
+        heap = heap if heap is not None else (obj.heap if obj is not None else current_heap())
+        object.__setattr__(self, "_heap", heap)
+        object.__setattr__(self, "_obj", obj)
+        object.__setattr__(self, "_state", "live")
+        object.__setattr__(self, "_moved_at", None)
+        object.__setattr__(self, "_moved_by", None)
+        object.__setattr__(self, "_label", None)
+        object.__setattr__(self, "_inside", None)   # (container description) when owned by a value
+        object.__setattr__(self, "_serial", heap._register(self))
+        if self.owning and obj is not None:
+            obj.owners.add(self)
+            obj.touch()
+
+    # -- state checks ----------------------------------------------------------------------
+    def _who(self) -> str:
+        label = label_of(self)
+        return f"`{label}` ({self.type_str()})" if label else f"this {self.type_str()}"
+
+    def type_str(self) -> str:
+        """The Rust type of this handle, e.g. `Arc<Job>`."""
+        obj = self._obj
+        return f"{self.kind}<{obj.type_name if obj is not None else '?'}>"
+
+    def _check(self, op: str) -> HeapObject:
+        """Raise unless this handle may be used for `op`; return its object."""
+        if self._state != "live":
+            where = f" at {self._moved_at}" if self._moved_at else ""
+            source = self._moved_at.source if self._moved_at else ""
+            code = f" (`{source}`)" if source else ""
+            by = f" by {self._moved_by}" if self._moved_by else ""
+            verb = "dropped" if self._state == "dropped" else "moved"
+            raise UseAfterMove(
+                f"use of {verb} value: {self._who()} was {verb}{where}{code}{by}; "
+                f"{op} needs it",
+                rule="a method that takes `self` by value consumes the handle; the old name "
+                     "cannot be used afterwards",
+                rustc="error[E0382]: borrow of moved value",
+                fix="use the value the consuming call returned, or call .clone() before "
+                    "moving it if you need another reference",
+            )
+        obj = self._obj
+        if obj is not None and obj.freed:
+            raise UseAfterFree(
+                f"use after free: {self._who()} points at {obj.address:#x}, which was freed "
+                f"at step {obj.freed_step}; {op} needs it",
+                rule="an object is freed when its last reference is dropped; nothing may "
+                     "reach it afterwards",
+                fix="keep a counted reference (an Arc) alive for as long as you use it",
+            )
+        return obj
+
+    def _consume(self, op: str, state: str = "moved") -> HeapObject:
+        """Mark this handle moved (or dropped) by `op`; it must be usable. Returns its object."""
+        obj = self._check(op)
+        self._retire(state, op)
+        return obj
+
+    def _retire(self, state: str, op: str) -> None:
+        object.__setattr__(self, "_state", state)
+        object.__setattr__(self, "_moved_at", Location.of(user_frame(2)))
+        object.__setattr__(self, "_moved_by", op)
+        if self._obj is not None:
+            self._obj.owners.discard(self)
+            self._obj.touch()
+
+    def _transfer(self, op: str, **kw) -> "Handle":
+        """Move this handle: the same reference continues in a new handle object."""
+        obj = self._check(op)
+        new = self._clone_handle(obj, **kw)
+        self._retire("moved", op)
+        return new
+
+    def _clone_handle(self, obj, **kw) -> "Handle":
+        return type(self)(obj)
+
+    @property
+    def address(self) -> int | None:
+        """The address of the object this handle points at (its ArcInner)."""
+        return self._obj.address if self._obj is not None else None
+
+    @property
+    def state(self) -> str:
+        """`live`, `moved` or `dropped`."""
+        return self._state
+
+    def is_live(self) -> bool:
+        return self._state == "live"
+
+    # -- dropping --------------------------------------------------------------------------
+    def drop(self) -> None:
+        """Drop this handle (Rust `drop(x)`): give up what it owns."""
+        self._check(f"drop({self.type_str()})")
+        self._retire("dropped", "drop")
+
+    def __del__(self):
+        try:
+            obj = self._obj
+            if self.owning and self._state == "live" and obj is not None and not obj.freed:
+                # INVARIANT: a reference Python forgot still counts (core::mem::forget).
+                obj.forgotten += 1
+                obj.touch()
+        except Exception:  # interpreter shutdown: nothing left to account for
+            pass
+
+    def __setattr__(self, key, value):
+        if key.startswith("_"):
+            object.__setattr__(self, key, value)
+        else:
+            self._assign(key, value)
+
+    def _assign(self, key, value):
+        raise AttributeError(f"cannot assign {key!r} on {self.type_str()}")
+
+    def __repr__(self) -> str:
+        obj = self._obj
+        if self._state != "live":
+            return f"{self.type_str()}({self._state})"
+        if obj is None:
+            return f"{self.type_str()}(null)"
+        if obj.freed:
+            return f"{self.type_str()}(@{obj.address:#x}, freed)"
+        return f"{self.type_str()}(@{obj.address:#x}, refcount={_count_text(obj)})"
+
+
+def _count_text(obj: HeapObject) -> str:
+    return "SATURATED" if obj.refcount.saturated else str(obj.refcount.read())
+
+
+def drop(handle) -> None:
+    """Rust `drop(x)`: consume a handle (or a list, lock guard, or anything with `drop`)."""
+    handle.drop()
+
+
+# -- scopes ------------------------------------------------------------------------------
+class _Scope:
+    def __init__(self, heap):
+        self.heap = heap
+        self.start = heap._serial
+        self.kept: set[int] = set()
+        self.start_lists = len(heap.lists)
+
+    def keep(self, handle):
+        """Let `handle` outlive the block (like returning it from a Rust block)."""
+        self.kept.add(handle._serial)
+        return handle
+
+
+@contextlib.contextmanager
+def scope():
+    """A Rust block: when it ends, every handle created inside and still owned is dropped,
+    newest first, and so is every list created inside.
+
+    >>> import kernelptr as kp
+    >>> heap = kp.reset()
+    >>> with kp.scope():
+    ...     a = kp.Arc.new("x", kp.GFP_KERNEL)
+    ...     b = a.clone()
+    >>> heap.free_count
+    1
+    """
+    heap = current_heap()
+    s = _Scope(heap)
+    try:
+        yield s
+    finally:
+        for lst in reversed(heap.lists[s.start_lists:]):
+            if not lst._dropped and lst._inside is None:
+                lst.drop()
+        for serial in sorted((k for k in list(heap._handles.keys()) if k > s.start),
+                             reverse=True):
+            h = heap._handles.get(serial)
+            if h is None or serial in s.kept or h._inside is not None:
+                continue
+            if h._state == "live" and (h.owning or getattr(h, "_scope_drop", False)):
+                if h._obj is None or not h._obj.freed:
+                    h.drop()
+
+
+# -- names -------------------------------------------------------------------------------
+def name(handle, label: str):
+    """Give a handle (or list) the label pictures use, instead of its variable's name."""
+    object.__setattr__(handle, "_label", label)
+    return handle
+
+
+_EXPANDERS: list = []   # functions (name, value) -> iterable of (label, value) one level down
+
+
+def register_expander(fn) -> None:
+    """Let names inside a kind of container be found (e.g. the list inside a SpinLock)."""
+    _EXPANDERS.append(fn)
+
+
+def _walk(name: str, value, out: dict, depth: int) -> None:
+    if id(value) in out:
+        return
+    if isinstance(value, Handle) or getattr(value, "_kp_labelled", False):
+        out[id(value)] = (name, value)
+        if not isinstance(value, Handle):
+            for fn in _EXPANDERS:
+                for sub_name, sub in fn(name, value):
+                    _walk(sub_name, sub, out, depth + 1)
+        return
+    if depth >= 2:
+        return
+    if isinstance(value, (list, tuple)):
+        for i, v in enumerate(value[:64]):
+            _walk(f"{name}[{i}]", v, out, depth + 1)
+    elif isinstance(value, dict) and len(value) <= 64:
+        for k, v in value.items():
+            _walk(f"{name}[{k!r}]", v, out, depth + 1)
+    else:
+        for fn in _EXPANDERS:
+            for sub_name, sub in fn(name, value):
+                _walk(sub_name, sub, out, depth + 1)
+
+
+def names_in(frame, limit: int = 4) -> dict[int, tuple[str, object]]:
+    """Map id(handle or list) -> (variable name, value) over the user's frames, inner first."""
+    out: dict[int, tuple[str, object]] = {}
+    seen_globals = False
+    while frame is not None and limit > 0:
+        mod = frame.f_globals.get("__name__", "").split(".", 1)[0]
+        if mod in ("kernelptr", "widgets", "contextlib", "IPython", "ipykernel", "runpy"):
+            frame = frame.f_back
+            continue
+        scopes = [frame.f_locals]
+        if frame.f_locals is not frame.f_globals and not seen_globals:
+            scopes.append(frame.f_globals)
+        if frame.f_locals is frame.f_globals:
+            seen_globals = True
+        for ns in scopes:
+            for key, value in list(ns.items()):
+                if key.startswith("_") or key in ("In", "Out"):
+                    continue
+                _walk(key, value, out, 0)
+        frame = frame.f_back
+        limit -= 1
+    return out
+
+
+def label_of(thing) -> str | None:
+    """The label of a handle or list: its `kp.name`, else the learner's variable name."""
+    if thing._label:
+        return thing._label
+    entry = names_in(user_frame(2)).get(id(thing))
+    return entry[0] if entry else None
+
+
+# -- reachability ------------------------------------------------------------------------
+def handles_inside(value, depth: int = 0):
+    """Owning handles stored inside a value (struct fields, lock contents, containers)."""
+    if depth > 4:
+        return
+    if isinstance(value, Handle):
+        if value.owning and value._state == "live":
+            yield value
+        return
+    fields = getattr(value, "_kp_values", None)
+    if fields is not None:
+        for v in fields():
+            yield from handles_inside(v, depth + 1)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            yield from handles_inside(v, depth + 1)
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from handles_inside(v, depth + 1)
+
+
+def roots_of(heap):
+    """Objects held from outside the heap: live handles not stored in objects, lists, raw
+    pointers and anything else that holds a count (a queue)."""
+    for h in heap.handles():
+        if h.owning and h._state == "live" and h._inside is None and h._obj is not None:
+            yield h._obj
+    for obj in heap.objects():
+        if obj.held:
+            yield obj
+
+
+def drop_value(value) -> None:
+    """Run a value's destructor: its `drop` method (an `impl Drop`), then its fields' drops
+    in declaration order (lists, locks and handles it owns)."""
+    hook = getattr(type(value), "drop", None)
+    if getattr(value, "_kp_struct", False) and callable(hook):
+        hook(value)
+    fields = getattr(value, "_kp_values", None)
+    items = list(fields()) if fields is not None else (
+        list(value) if isinstance(value, (list, tuple)) else [])
+    for v in items:
+        if isinstance(v, Handle):
+            if v._state == "live":
+                v.drop()
+        elif hasattr(v, "_kp_drop_in_place"):
+            v._kp_drop_in_place()
+        elif getattr(v, "_kp_values", None) is not None or isinstance(v, (list, tuple)):
+            drop_value(v)

@@ -1,0 +1,114 @@
+"""Recording: collect one (event, snapshot) frame per model operation, for stepping."""
+
+from __future__ import annotations
+
+import contextlib
+import linecache
+import sys
+from dataclasses import dataclass
+
+from .events import Event, user_frame
+from .heap import current_heap
+from .ownership import names_in
+from .snapshot import Capture, Snapshot
+
+__all__ = ["record", "trace", "Recording", "Frame"]
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One step of a recording: the operation and the heap right after it."""
+
+    event: Event
+    snapshot: Snapshot
+
+    def __repr__(self) -> str:
+        return f"Frame({self.event})"
+
+
+class Recording:
+    """The frames collected by `kp.record()`: the model of nothing in the kernel, the course's
+    trace, which `widgets.Stepper` plays back.
+
+    >>> import kernelptr as kp
+    >>> heap = kp.reset()
+    >>> with kp.record() as rec:
+    ...     a = kp.Arc.new(1, kp.GFP_KERNEL)
+    ...     b = a.clone()
+    >>> [f.event.op for f in rec.frames]
+    ['Arc::new', 'Arc::clone']
+    >>> [h.label for h in rec.frames[-1].snapshot.handles]
+    ['a', 'b']
+    """
+
+    def __init__(self, heap):
+        self.heap = heap
+        self.frames: list[Frame] = []
+        self._pending: list = []        # (event, capture) waiting for labels
+        self._sources: dict[str, list[str]] = {}
+
+    def __len__(self) -> int:
+        return len(self.frames)
+
+    def __getitem__(self, i) -> Frame:
+        return self.frames[i]
+
+    def __iter__(self):
+        return iter(self.frames)
+
+    def _on_event(self, event: Event) -> None:
+        # Labels of the previous frames can be resolved now: the statement that made them has
+        # finished, so its result is bound to a name.
+        self._resolve(user_frame(3))
+        self._pending.append((event, Capture(self.heap)))
+        path = event.location.path
+        if path and path not in self._sources:
+            self._sources[path] = linecache.getlines(path)
+
+    def _resolve(self, frame) -> None:
+        if not self._pending:
+            return
+        names = names_in(frame)
+        for event, capture in self._pending:
+            self.frames.append(Frame(event, capture.finish(names)))
+        self._pending.clear()
+
+    def source(self, i: int) -> tuple[list[str], int]:
+        """The source lines of frame `i`'s cell or file, and its (1-based) line number."""
+        loc = self.frames[i].event.location
+        return self._sources.get(loc.path, []), loc.line
+
+    def __repr__(self) -> str:
+        return f"Recording({len(self.frames)} frames)"
+
+
+@contextlib.contextmanager
+def record(heap=None):
+    """Collect a frame per model operation inside the block (`with kp.record() as rec:`)."""
+    heap = heap if heap is not None else current_heap()
+    rec = Recording(heap)
+    unsubscribe = heap.subscribe(rec._on_event)
+    try:
+        yield rec
+    finally:
+        unsubscribe()
+        rec._resolve(user_frame(3))
+
+
+def trace(fn, *args, heap=None, **kwargs) -> Recording:
+    """Run `fn(*args, **kwargs)` while recording, and return the recording (handles are
+    labelled with `fn`'s own variable names)."""
+    code = getattr(fn, "__code__", None)
+
+    def on_return(frame, event, arg):
+        if event == "return" and frame.f_code is code:
+            rec._resolve(frame)
+
+    with record(heap) as rec:
+        previous = sys.getprofile()
+        sys.setprofile(on_return)
+        try:
+            fn(*args, **kwargs)
+        finally:
+            sys.setprofile(previous)
+    return rec

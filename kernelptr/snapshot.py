@@ -1,0 +1,325 @@
+"""Snapshots: immutable pictures of the heap that views read (the model never draws)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from .ownership import Handle, names_in
+from .raw import RawPtr
+
+__all__ = ["Snapshot", "ObjectSnap", "HandleSnap", "ListSnap", "VtableSnap", "RawPtrSnap",
+           "PointerSnap", "take", "object_snapshot"]
+
+
+def _hex(a):
+    return "null" if a is None else f"{a:#x}"
+
+
+@dataclass(frozen=True)
+class PointerSnap:
+    """A handle stored in a field of an object: an edge from that field to its target."""
+
+    field: str
+    kind: str
+    target: int | None
+    id: int | None = None
+    vtable: int | None = None
+
+    def __repr__(self) -> str:
+        return f"PointerSnap({self.field!r}, {self.kind!r} -> {_hex(self.target)})"
+
+
+@dataclass(frozen=True)
+class ObjectSnap:
+    """One heap object (an `ArcInner<T>`): its count, fields, links and ListArc holders.
+
+    `links` maps a list ID to `(prev_address, next_address)` of the neighbouring objects, or
+    `(None, None)` when the object is in no list of that ID. `holders` maps an ID to the label
+    of whoever holds the ListArc for it (a handle label, `list q`) or None. `trackers` maps a
+    tracked ID to its `AtomicTracker` state. `self_ptrs` maps an ID to the stored (possibly fat)
+    self pointer `(data, vtable)` of a `ListLinksSelfPtr`.
+    """
+
+    address: int
+    type_name: str
+    refcount: int
+    saturated: bool
+    freed: bool
+    fields: tuple = ()             # ((name, repr), ...) in declaration order
+    links: dict = field(default_factory=dict)
+    holders: dict = field(default_factory=dict)
+    trackers: dict = field(default_factory=dict)
+    self_ptrs: dict = field(default_factory=dict)
+    pointers: tuple = ()           # PointerSnap for handles stored in fields
+    size: int = 0
+    header: int = 8
+    kind: str = "ArcInner"
+    uninit: bool = False
+    unique: bool = False
+
+    @property
+    def data_address(self) -> int:
+        return self.address + self.header
+
+    def __repr__(self) -> str:
+        count = "SATURATED" if self.saturated else str(self.refcount)
+        state = ", freed" if self.freed else ""
+        return f"ObjectSnap({self.kind}<{self.type_name}> @{self.address:#x}, refcount={count}{state})"
+
+
+@dataclass(frozen=True)
+class HandleSnap:
+    """One handle on the learner's side: its label, kind, target and state.
+
+    `kind` is `Arc`, `ArcBorrow`, `UniqueArc`, `ListArc`, ...; `id` is the ListArc ID; `state`
+    is `live`, `moved`, `dropped` or `stale` (a borrow whose lifetime ended); `vtable` is set
+    for a fat pointer (`Arc<dyn Trait>`), with the trait in `dyn`.
+    """
+
+    label: str
+    kind: str
+    type_name: str
+    target: int | None
+    state: str = "live"
+    id: int | None = None
+    vtable: int | None = None
+    dyn: str | None = None
+    note: str = ""
+
+    @property
+    def type_str(self) -> str:
+        inner = f"dyn {self.dyn}" if self.dyn else self.type_name
+        if self.kind == "ListArc":
+            return f"ListArc<{inner}, {self.id}>"
+        return f"{self.kind}<{inner}>"
+
+    def __repr__(self) -> str:
+        return f"HandleSnap({self.label}: {self.type_str} -> {_hex(self.target)}, {self.state})"
+
+
+@dataclass(frozen=True)
+class ListSnap:
+    """One `List<T, ID>`: its label, ID and the addresses of its items, front to back."""
+
+    label: str
+    id: int
+    type_name: str
+    items: tuple = ()
+    dropped: bool = False
+
+    @property
+    def first(self) -> int | None:
+        return self.items[0] if self.items else None
+
+    def __repr__(self) -> str:
+        return f"ListSnap({self.label}: List<{self.type_name}, {self.id}> [{', '.join(map(_hex, self.items))}])"
+
+
+@dataclass(frozen=True)
+class VtableSnap:
+    """One vtable in the read-only region: `drop_in_place`, `size`, `align`, then methods."""
+
+    address: int
+    type_name: str
+    trait_name: str
+    size: int
+    align: int
+    slots: tuple = ()   # ((name, description or None for NULL), ...)
+
+    def __repr__(self) -> str:
+        return f"VtableSnap(<{self.type_name} as {self.trait_name}> @{self.address:#x})"
+
+
+@dataclass(frozen=True)
+class RawPtrSnap:
+    """An outstanding raw pointer that owns a count (`Arc::into_raw`, `into_foreign`)."""
+
+    label: str
+    address: int
+    target: int
+    origin: str
+    reclaimed: bool = False
+
+    def __repr__(self) -> str:
+        return f"RawPtrSnap({self.label} = {self.address:#x})"
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The heap at one moment: objects, handles, lists, vtables, raw pointers and locks held.
+
+    Snapshots are plain immutable data; `widgets` turns them into pictures.
+    """
+
+    step: int
+    objects: tuple = ()
+    handles: tuple = ()
+    lists: tuple = ()
+    vtables: tuple = ()
+    raw_pointers: tuple = ()
+    locks: tuple = ()
+    warnings: tuple = ()
+    alloc_count: int = 0
+    free_count: int = 0
+
+    def object(self, address: int) -> ObjectSnap:
+        """The object at `address` (raises KeyError if the snapshot has none there)."""
+        for o in self.objects:
+            if o.address == address:
+                return o
+        raise KeyError(hex(address))
+
+    def handle(self, label: str) -> HandleSnap:
+        for h in self.handles:
+            if h.label == label:
+                return h
+        raise KeyError(label)
+
+    def list(self, label: str) -> ListSnap:
+        for lst in self.lists:
+            if lst.label == label:
+                return lst
+        raise KeyError(label)
+
+    def __repr__(self) -> str:
+        live = sum(1 for o in self.objects if not o.freed)
+        return (f"Snapshot(step={self.step}, objects={live}, handles={len(self.handles)}, "
+                f"lists={len(self.lists)})")
+
+
+# -- taking snapshots ---------------------------------------------------------------------
+def _field_repr(value) -> str:
+    if isinstance(value, Handle):
+        target = value.address
+        return f"{value.type_str()} -> {_hex(target)}" if value._state == "live" else \
+            f"{value.type_str()} ({value._state})"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def object_snapshot(obj) -> ObjectSnap:
+    """The picture of one object, without holder labels (those need the learner's names)."""
+    cache = obj.heap._snap_cache.get(obj.address)
+    if cache is not None and cache[0] == obj.version:
+        return cache[1]
+    value = obj.value
+    fields: list = []
+    pointers: list = []
+    plain = getattr(type(value), "_kp_plain", None)
+    if obj.uninit:
+        fields.append(("value", "MaybeUninit::uninit()"))
+    elif plain is not None:
+        for name in plain:
+            v = getattr(value, name)
+            fields.append((name, _field_repr(v)))
+            if isinstance(v, Handle) and v._state == "live":
+                pointers.append(PointerSnap(name, v.kind, v.address, getattr(v, "id", None),
+                                            _vtable_addr(v)))
+    else:
+        fields.append(("value", _field_repr(value)))
+        if isinstance(value, Handle) and value._state == "live":
+            pointers.append(PointerSnap("value", value.kind, value.address))
+    links = {i: (_addr(p), _addr(n)) for i, (p, n) in sorted(obj.links.items())}
+    snap = ObjectSnap(
+        address=obj.address, type_name=obj.type_name, refcount=obj.refcount.read(),
+        saturated=obj.refcount.saturated, freed=obj.freed, fields=tuple(fields),
+        links=links, holders={}, trackers=dict(sorted(obj.trackers.items())),
+        self_ptrs=dict(sorted(obj.self_ptrs.items())), pointers=tuple(pointers),
+        size=obj.size, header=obj.header, kind=obj.kind, uninit=obj.uninit, unique=obj.unique)
+    obj.heap._snap_cache[obj.address] = (obj.version, snap)
+    return snap
+
+
+def _addr(o):
+    return None if o is None else o.address
+
+
+def _vtable_addr(h):
+    vt = getattr(h, "_vtable", None)
+    return vt.address if vt is not None else None
+
+
+class Capture:
+    """The model state at one event, before labels are resolved from the learner's frame."""
+
+    __slots__ = ("step", "objects", "handles", "lists", "vtables", "raws", "locks",
+                 "warnings", "allocs", "frees", "holders")
+
+    def __init__(self, heap):
+        self.step = heap.step
+        self.objects = [object_snapshot(o) for o in heap._objects.values()
+                        if not o.freed or o.freed_step >= heap.step]
+        # (handle, state, kind, type_name, target, id, vtable, dyn) for non-field handles
+        self.handles = []
+        for h in heap.handles():
+            if h._inside is not None:
+                continue
+            state = h._state
+            if state == "live" and not h.is_live():
+                state = "stale"
+            vt = getattr(h, "_vtable", None)
+            self.handles.append((h, state, h.kind, h._obj.type_name if h._obj else "?",
+                                 h.address, getattr(h, "id", None),
+                                 vt.address if vt is not None else None,
+                                 getattr(h, "_dyn_name", None)))
+        self.lists = [(lst, tuple(o.address for o in lst._items()), lst._dropped)
+                      for lst in heap.lists]
+        self.vtables = [vt.snapshot() for vt in heap.vtables.values()]
+        self.raws = [p for p in heap.raw_pointers if not p.reclaimed]
+        self.locks = tuple(lock.name for lock in heap._locks_held)
+        self.warnings = tuple(heap.warnings)
+        self.allocs = heap.alloc_count
+        self.frees = heap.free_count
+        self.holders = {o.address: dict(o.listarc) for o in heap._objects.values()
+                        if o.listarc and not o.freed}
+
+    def finish(self, names: dict) -> Snapshot:
+        """Build the snapshot, labelling handles and lists with the learner's names."""
+        def label(thing, fallback):
+            if getattr(thing, "_label", None):
+                return thing._label
+            entry = names.get(id(thing))
+            return entry[0] if entry else fallback
+
+        handles = []
+        handle_labels = {}
+        for (h, state, kind, tname, target, lid, vt, dyn) in self.handles:
+            named = names.get(id(h))
+            if h._label is None and named is None and (state != "live" or not h.owning):
+                continue    # a consumed or borrowed handle nobody can name any more
+            lab = label(h, f"{kind.lower()}#{h._serial}")
+            note = f"moved by {h._moved_by}" if state == "moved" and h._moved_by else ""
+            handle_labels[id(h)] = lab
+            handles.append(HandleSnap(lab, kind, tname, target, state, lid, vt, dyn, note))
+        lists = []
+        list_labels = {}
+        for n, (lst, items, dropped) in enumerate(self.lists):
+            lab = label(lst, f"list#{n}")
+            list_labels[id(lst)] = lab
+            if dropped and lst._label is None and id(lst) not in names:
+                continue
+            lists.append(ListSnap(lab, lst.id, lst.type_name, items, dropped))
+        objects = []
+        for o in self.objects:
+            hold = self.holders.get(o.address)
+            if hold:
+                resolved = {}
+                for i, holder in sorted(hold.items()):
+                    if id(holder) in list_labels:
+                        resolved[i] = f"list {list_labels[id(holder)]}"
+                    else:
+                        resolved[i] = handle_labels.get(id(holder)) or label(holder, "ListArc")
+                o = replace(o, holders=resolved)
+            objects.append(o)
+        raws = []
+        for p in self.raws:
+            raws.append(RawPtrSnap(label(p, f"raw@{p.address:#x}"), p.address, p.target,
+                                   p.origin, p.reclaimed))
+        return Snapshot(self.step, tuple(objects), tuple(handles), tuple(lists),
+                        tuple(self.vtables), tuple(raws), self.locks, self.warnings,
+                        self.allocs, self.frees)
+
+
+def take(heap, frame) -> Snapshot:
+    """Snapshot `heap` now, naming handles after the variables visible from `frame`."""
+    return Capture(heap).finish(names_in(frame))

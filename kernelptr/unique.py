@@ -1,0 +1,148 @@
+"""An Arc known to be the only reference: the kernel's `UniqueArc<T>`."""
+
+from __future__ import annotations
+
+from .arc import Arc, allocate_arc_inner, release
+from .deref import DerefHandle
+from .errors import UndefinedBehavior
+from .flags import Flags
+
+__all__ = ["UniqueArc", "Uninit"]
+
+
+class _UninitType:
+    """The contents of a `UniqueArc<MaybeUninit<T>>` before `write`."""
+
+    _instance = None
+
+    def __new__(cls):
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "MaybeUninit::uninit()"
+
+
+Uninit = _UninitType()
+
+
+class UniqueArc(DerefHandle):
+    """An Arc allocation whose count is exactly 1: the kernel's `kernel::sync::UniqueArc<T>`.
+
+    Because nobody else can see the object, its fields are assignable (`DerefMut`), and it
+    converts for free into a shared `Arc` (`kp.Arc.from_unique(u)`, count stays 1).
+    `new_uninit` splits allocation from initialisation: allocate where sleeping is allowed,
+    then `write` the value inside a spinlock, where nothing may allocate.
+
+    >>> import kernelptr as kp
+    >>> heap = kp.reset()
+    >>> u = kp.UniqueArc.new_uninit(kp.GFP_KERNEL)
+    >>> lock = kp.SpinLock(None, "lock")
+    >>> with lock.lock():
+    ...     u = u.write(5)          # never allocates: allowed in atomic context
+    >>> a = kp.Arc.from_unique(u)
+    >>> a.refcount
+    1
+
+    **Invariants**: the refcount is exactly 1 while the UniqueArc exists.
+    """
+
+    kind = "UniqueArc"
+
+    def __init__(self, obj, **kw):
+        super().__init__(obj, **kw)
+        if obj is not None:
+            obj.unique = True
+
+    def type_str(self) -> str:
+        obj = self._obj
+        if obj is not None and obj.uninit:
+            return f"UniqueArc<MaybeUninit<{obj.type_name}>>"
+        return super().type_str()
+
+    @classmethod
+    def new(cls, value, flags: Flags) -> "UniqueArc":
+        """`UniqueArc::new(value, flags)`: may fail only by allocation."""
+        obj = allocate_arc_inner(value, flags, "UniqueArc::new")
+        u = cls(obj)
+        obj.heap.emit("UniqueArc::new", f"{obj.type_name} allocated at {obj.address:#x}, "
+                      "refcount 1 (unique)", (obj.address,))
+        return u
+
+    @classmethod
+    def new_uninit(cls, flags: Flags, type=None) -> "UniqueArc":
+        """`UniqueArc::new_uninit(flags)`: allocate now, initialise later (behaviour 13).
+
+        Pass `type=` (a struct class) to size the allocation like `UniqueArc<MaybeUninit<T>>`.
+        """
+        obj = allocate_arc_inner(Uninit, flags, "UniqueArc::new_uninit",
+                                 uninit_type=type if type is not None else object)
+        if type is None:
+            obj.type_name = "T"
+        obj.uninit = True
+        u = cls(obj)
+        obj.heap.emit("UniqueArc::new_uninit", f"uninitialised {obj.type_name} allocated at "
+                      f"{obj.address:#x}", (obj.address,))
+        return u
+
+    def write(self, value) -> "UniqueArc":
+        """`UniqueArc<MaybeUninit<T>>::write`: initialise in place; never allocates, never
+        fails, allowed in atomic context (behaviours 13, 75)."""
+        from .types_ import type_name_of
+
+        obj = self._check("UniqueArc::write")
+        if not obj.uninit:
+            raise UndefinedBehavior(
+                f"UniqueArc::write on {self.type_str()}, which is already initialised",
+                rule="write is defined on UniqueArc<MaybeUninit<T>> only",
+                rustc="error[E0599]: no method named `write` found for `UniqueArc<T>`",
+                fix="assign fields directly (u.field = value): a UniqueArc is mutable")
+        self._retire("moved", "UniqueArc::write")
+        obj.value = value
+        obj.uninit = False
+        if obj.type_name == "T":
+            obj.type_name = type_name_of(value)
+        adopt = getattr(value, "_kp_adopt", None)
+        if adopt is not None:
+            adopt(obj)
+        obj.touch()
+        u = UniqueArc(obj)
+        obj.heap.emit("UniqueArc::write", f"{obj.type_name} written in place at "
+                      f"{obj.data_address:#x}; no allocation", (obj.address,))
+        return u
+
+    def assume_init(self) -> "UniqueArc":
+        """`unsafe assume_init`: only sound after the memory was really initialised."""
+        obj = self._check("UniqueArc::assume_init")
+        if obj.uninit:
+            raise UndefinedBehavior(
+                "UniqueArc::assume_init on memory that was never written",
+                rule="assume_init's safety requirement: the value must be initialised",
+                fix="use write(value), which initialises and converts in one safe step")
+        return self._transfer("UniqueArc::assume_init")
+
+    def deref_mut(self):
+        """`DerefMut`: the value, mutable (fields can be assigned through the UniqueArc)."""
+        return self.deref()
+
+    def _assign(self, key, value):
+        target = self.deref()
+        if not hasattr(type(target), "_kp_fields") or key not in type(target)._kp_fields:
+            raise AttributeError(f"{type(target).__name__} has no field {key!r}")
+        object.__setattr__(target, key, value)
+        obj = self._obj
+        obj.touch()
+        obj.heap.emit("UniqueArc::deref_mut", f"{obj.type_name}.{key} = {value!r}",
+                      (obj.address,))
+
+    def drop(self) -> None:
+        """Drop the only reference: the object is freed."""
+        obj = self._consume("UniqueArc::drop", "dropped")
+        obj.unique = False
+        summary = release(obj, "UniqueArc::drop")
+        obj.heap.emit("UniqueArc::drop", summary, (obj.address,))
+
+    def into_arc(self) -> Arc:
+        """`Arc::from(u)` written as a method: the same as `kp.Arc.from_unique(u)`."""
+        return Arc.from_unique(self)
