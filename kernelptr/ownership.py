@@ -28,6 +28,9 @@ class Handle:
 
     kind = "Handle"
     owning = True
+    _id = None          # the list ID of a ListArc
+    _vtable = None      # the vtable of a fat pointer (`Arc<dyn Trait>`)
+    _dyn_name = None    # the trait of a fat pointer
 
     def __init__(self, obj: HeapObject | None, *, heap=None):
         heap = heap if heap is not None else (obj.heap if obj is not None else current_heap())

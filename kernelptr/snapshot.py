@@ -213,8 +213,7 @@ def object_snapshot(obj) -> ObjectSnap:
             v = getattr(value, name)
             fields.append((name, _field_repr(v)))
             if isinstance(v, Handle) and v._state == "live":
-                pointers.append(PointerSnap(name, v.kind, v.address, getattr(v, "id", None),
-                                            _vtable_addr(v)))
+                pointers.append(PointerSnap(name, v.kind, v.address, v._id, _vtable_addr(v)))
     else:
         fields.append(("value", _field_repr(value)))
         if isinstance(value, Handle) and value._state == "live":
@@ -235,8 +234,7 @@ def _addr(o):
 
 
 def _vtable_addr(h):
-    vt = getattr(h, "_vtable", None)
-    return vt.address if vt is not None else None
+    return h._vtable.address if h._vtable is not None else None
 
 
 class Capture:
@@ -257,11 +255,11 @@ class Capture:
             state = h._state
             if state == "live" and not h.is_live():
                 state = "stale"
-            vt = getattr(h, "_vtable", None)
+            vt = h._vtable
             self.handles.append((h, state, h.kind, h._obj.type_name if h._obj else "?",
-                                 h.address, getattr(h, "id", None),
+                                 h.address, h._id,
                                  vt.address if vt is not None else None,
-                                 getattr(h, "_dyn_name", None)))
+                                 h._dyn_name))
         self.lists = [(lst, tuple(o.address for o in lst._items()), lst._dropped)
                       for lst in heap.lists]
         self.vtables = [vt.snapshot() for vt in heap.vtables.values()]
