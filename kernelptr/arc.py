@@ -130,11 +130,6 @@ class Arc(DerefHandle):
         summary = release(obj, "Arc::drop")
         obj.heap.emit("Arc::drop", summary, (obj.address,))
 
-    @property
-    def refcount(self) -> int:
-        """The current value of the object's `refcount_t` (SATURATED is negative)."""
-        return self._check("Arc::refcount").refcount.read()
-
     @staticmethod
     def refcount_of(a) -> "Refcount":
         """The object's `Refcount` itself, for demonstrations such as `set(REFCOUNT_MAX)`."""

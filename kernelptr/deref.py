@@ -24,6 +24,11 @@ class DerefHandle(Handle):
             )
         return obj.value
 
+    @property
+    def refcount(self) -> int:
+        """The current value of the object's `refcount_t` (SATURATED is negative)."""
+        return self._check(f"{self.kind}::refcount").refcount.read()
+
     def __getattr__(self, name):
         if name.startswith("_"):
             raise AttributeError(name)

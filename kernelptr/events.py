@@ -8,23 +8,25 @@ import re
 import sys
 from dataclasses import dataclass, field
 
-__all__ = ["Event", "Location", "user_frame"]
+__all__ = ["Event", "Location", "user_frame", "is_user_frame"]
 
-_MODEL_PACKAGES = ("kernelptr", "widgets")
-_SKIP_MODULES = ("contextlib", "functools", "runpy", "importlib")
+_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+#: Source folders of the model and the views: their frames are never the learner's.
+_MODEL_DIRS = tuple(os.path.join(_ROOT, p) + os.sep for p in ("kernelptr", "widgets"))
+_SKIP_FILES = ("contextlib.py", "functools.py", "runpy.py")
 _CELL_FILE = re.compile(r"(ipykernel_\d+|<ipython-input-)")
 
 
-def _is_user(frame) -> bool:
-    name = frame.f_globals.get("__name__", "")
-    top = name.split(".", 1)[0]
-    return top not in _MODEL_PACKAGES and top not in _SKIP_MODULES
+def is_user_frame(frame) -> bool:
+    """Whether a frame runs the learner's code (a cell, a test, a doctest), not the model's."""
+    path = frame.f_code.co_filename
+    return not path.startswith(_MODEL_DIRS) and not path.endswith(_SKIP_FILES)
 
 
 def user_frame(depth: int = 1):
     """The innermost frame that belongs to the learner's code, not to the model or views."""
     frame = sys._getframe(depth)
-    while frame is not None and not _is_user(frame):
+    while frame is not None and not is_user_frame(frame):
         frame = frame.f_back
     return frame
 

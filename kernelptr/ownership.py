@@ -13,7 +13,7 @@ import contextlib
 import sys
 
 from .errors import BorrowError, UseAfterFree, UseAfterMove
-from .events import Location, user_frame
+from .events import Location, is_user_frame, user_frame
 from .heap import HeapObject, current_heap
 
 __all__ = ["Handle", "drop", "scope", "name", "label_of"]
@@ -256,7 +256,7 @@ def names_in(frame, limit: int = 4) -> dict[int, tuple[str, object]]:
     seen_globals = False
     while frame is not None and limit > 0:
         mod = frame.f_globals.get("__name__", "").split(".", 1)[0]
-        if mod in ("kernelptr", "widgets", "contextlib", "IPython", "ipykernel", "runpy"):
+        if not is_user_frame(frame) or mod in ("IPython", "ipykernel", "tornado", "asyncio"):
             frame = frame.f_back
             continue
         scopes = [frame.f_locals]

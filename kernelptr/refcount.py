@@ -73,6 +73,17 @@ class Refcount:
 
     __slots__ = ("_value", "_heap", "_on_change")
 
+    #: The memory ordering of each operation in the kernel (behaviour 22). The model runs one
+    #: thing at a time, so ordering never changes a result here; it is stated for learners.
+    ORDERING = {
+        "inc": "relaxed",
+        "add": "relaxed",
+        "inc_not_zero": "relaxed (control dependency on success)",
+        "dec": "release",
+        "dec_and_test": "release; acquire when it returns true",
+        "sub_and_test": "release; acquire when it returns true",
+    }
+
     def __init__(self, value: int = 1, *, heap=None):
         if value < 0:
             raise BuildError(

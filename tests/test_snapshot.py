@@ -1,0 +1,129 @@
+"""Snapshots (kernelptr/snapshot.py) and recordings (kernelptr/record.py)."""
+
+import dataclasses
+
+import pytest
+
+import kernelptr as kp
+
+
+@kp.struct
+class Job:
+    name: str
+
+
+def test_snapshot_contents(heap):
+    a = kp.Arc.new(Job("a"), kp.GFP_KERNEL)
+    b = a.clone()
+    p = kp.Arc.new(Job("r"), kp.GFP_KERNEL).into_raw()
+    snap = heap.snapshot()
+    obj = snap.object(a.address)
+    assert (obj.type_name, obj.refcount, obj.saturated, obj.freed) == ("Job", 2, False, False)
+    assert obj.fields == (("name", "'a'"),)
+    assert [(h.label, h.kind, h.target) for h in snap.handles] == [
+        ("a", "Arc", a.address), ("b", "Arc", a.address)]
+    assert [(r.label, r.address) for r in snap.raw_pointers] == [("p", p.address)]
+    assert repr(snap) == "Snapshot(step=4, objects=2, handles=2, lists=0)"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        snap.step = 9
+    assert b
+
+
+def test_snapshot_is_immutable_history(heap):
+    a = kp.Arc.new(Job("a"), kp.GFP_KERNEL)
+    before = heap.snapshot()
+    b = a.clone()
+    after = heap.snapshot()
+    assert before.object(a.address).refcount == 1
+    assert after.object(a.address).refcount == 2
+    assert b
+
+
+def test_unchanged_objects_are_shared_between_snapshots(heap):
+    """Structural sharing: an object nobody touched is the same snapshot object."""
+    a = kp.Arc.new(Job("a"), kp.GFP_KERNEL)
+    b = kp.Arc.new(Job("b"), kp.GFP_KERNEL)
+    s1 = heap.snapshot()
+    c = b.clone()
+    s2 = heap.snapshot()
+    assert s1.object(a.address) is s2.object(a.address)
+    assert s1.object(b.address) is not s2.object(b.address)
+    assert c
+
+
+def test_moved_handle_still_named_is_shown_moved(heap):
+    a = kp.Arc.new(Job("a"), kp.GFP_KERNEL)
+    u = kp.Arc.into_unique_or_drop(a)
+    snap = heap.snapshot()
+    assert [(h.label, h.kind, h.state) for h in snap.handles] == [
+        ("a", "Arc", "moved"), ("u", "UniqueArc", "live")]
+    assert snap.handle("a").note == "moved by Arc::into_unique_or_drop"
+
+
+def test_saturated_and_freed_objects(heap):
+    a = kp.Arc.new(Job("a"), kp.GFP_KERNEL)
+    kp.Arc.refcount_of(a).set(kp.REFCOUNT_MAX)
+    a.clone().drop()
+    b = kp.Arc.new(Job("b"), kp.GFP_KERNEL)
+    b.drop()
+    snap = heap.snapshot()
+    assert snap.object(a.address).saturated
+    assert snap.object(b.address).freed          # freed by the latest event: still drawn
+    a.clone()
+    assert [o.address for o in heap.snapshot().objects] == [a.address]
+
+
+def test_events_carry_step_op_summary_addresses_location(heap):
+    a = kp.Arc.new(Job("a"), kp.GFP_KERNEL)
+    a.clone()
+    e = heap.events[-1]
+    assert (e.step, e.op, e.summary, e.addresses) == (2, "Arc::clone", "refcount 1 -> 2",
+                                                      (a.address,))
+    assert e.location.file == "test_snapshot.py"
+    assert e.location.source == "a.clone()"
+    assert str(e) == "[2] Arc::clone: refcount 1 -> 2"
+
+
+def test_subscribe_and_unsubscribe(heap):
+    seen = []
+    stop = heap.subscribe(seen.append)
+    a = kp.Arc.new(1, kp.GFP_KERNEL)
+    stop()
+    a.clone()
+    assert [e.op for e in seen] == ["Arc::new"]
+
+
+def test_record_frames_label_results_after_the_statement(heap):
+    with kp.record() as rec:
+        a = kp.Arc.new(Job("a"), kp.GFP_KERNEL)
+        b = a.clone()
+        b.drop()
+    assert [f.event.op for f in rec.frames] == ["Arc::new", "Arc::clone", "Arc::drop"]
+    assert [h.label for h in rec.frames[0].snapshot.handles] == ["a"]
+    assert [(h.label, h.state) for h in rec.frames[2].snapshot.handles] == [
+        ("a", "live"), ("b", "dropped")]
+    lines, line = rec.source(1)
+    assert lines[line - 1].strip() == "b = a.clone()"
+
+
+def test_trace_labels_with_the_functions_variables(heap):
+    def scenario():
+        first = kp.Arc.new(Job("x"), kp.GFP_KERNEL)
+        second = first.clone()
+        second.drop()
+        first.drop()
+
+    rec = kp.trace(scenario)
+    assert len(rec) == 4
+    assert [h.label for h in rec[1].snapshot.handles] == ["first", "second"]
+    assert heap.free_count == 1
+
+
+def test_snapshots_are_deterministic_across_runs():
+    def run():
+        with kp.Heap() as heap:
+            a = kp.Arc.new(Job("a"), kp.GFP_KERNEL)
+            b = a.clone()
+            b.drop()
+            return repr(heap.snapshot().objects) + repr(heap.events)
+    assert run() == run()
