@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .arc import Arc, allocate_arc_inner, release
 from .deref import DerefHandle
-from .errors import UndefinedBehavior
+from .errors import NotClone, UndefinedBehavior
 from .flags import Flags
 
 __all__ = ["UniqueArc", "Uninit"]
@@ -121,6 +121,16 @@ class UniqueArc(DerefHandle):
                 rule="assume_init's safety requirement: the value must be initialised",
                 fix="use write(value), which initialises and converts in one safe step")
         return self._transfer("UniqueArc::assume_init")
+
+    def clone(self):
+        """A UniqueArc is not `Clone`: a second reference would break its uniqueness."""
+        self._check("UniqueArc::clone")
+        raise NotClone(
+            f"{self._who()} cannot be cloned",
+            rule="UniqueArc<T> guarantees the count is exactly 1, so it does not implement "
+                 "Clone",
+            rustc="error[E0599]: no method named `clone` found for struct `UniqueArc`",
+            fix="convert it first: a = kp.Arc.from_unique(u), then a.clone()")
 
     def deref_mut(self):
         """`DerefMut`: the value, mutable (fields can be assigned through the UniqueArc)."""
