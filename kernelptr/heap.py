@@ -234,7 +234,10 @@ class Heap:
         if text in self.warnings:
             return
         self.warnings.append(text)
-        _warnings.warn(text, RefcountWarning, stacklevel=5)
+        # Shown like a line of the kernel log, with no host path, so notebook output is the
+        # same on every run; the heap already makes it once per kind (WARN_ONCE).
+        _warnings.warn_explicit(text, RefcountWarning, filename="dmesg", lineno=0,
+                                module="kernelptr", registry={})
 
     # -- events ----------------------------------------------------------------------------
     def subscribe(self, callback: Callable[[Event], None]) -> Callable[[], None]:
