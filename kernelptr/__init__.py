@@ -40,3 +40,12 @@ __all__ = [
     "TypeMismatch", "NotClone", "TraitNotImplemented", "ReceiverMismatch", "BuildError",
     "Deadlock", "Abort", "NotDynCompatible",
 ]
+
+# -- traits, trait objects, vtables (issue 4) ---------------------------------------------
+from .traits import (CVtable, DispatchReport, PointerType, Trait, Vtable, c_vtable,  # noqa: E402
+                     check_dispatch_from_dyn, impl_trait, implements, pointer_type, vtable,
+                     vtable_for)
+
+__all__ += ["Trait", "impl_trait", "implements", "vtable", "Vtable", "vtable_for", "CVtable",
+            "c_vtable", "check_dispatch_from_dyn", "pointer_type", "PointerType",
+            "DispatchReport"]

@@ -1,0 +1,256 @@
+"""Trait objects: the unsizing coercion `into_dyn` and method calls through the vtable.
+
+The core handle classes get `into_dyn`, `__class_getitem__` and trait-method lookup here
+(`install`), so `arc.run()` reaches a trait method with the receiver it declares.
+"""
+
+from __future__ import annotations
+
+from ..errors import BuildError, NotDynCompatible, ReceiverMismatch, TypeMismatch
+from ..types_ import type_name_of
+from .receiver import PointerAlias
+from .trait import implements, impl_of
+from .vtable import require_impl, vtable_for
+
+__all__ = ["into_dyn", "TraitMethodCall", "install", "call_method", "concrete_type"]
+
+#: How to get each receiver from each handle kind: (have, need) -> what to call.
+_HOW = {
+    ("Arc", "ArcBorrow"): "h.as_arc_borrow()",
+    ("ListArc", "ArcBorrow"): "h.as_arc_borrow()",
+    ("UniqueArc", "ArcBorrow"): "kp.Arc.from_unique(h).as_arc_borrow()",
+    ("ArcBorrow", "Arc"): "h.clone_arc()",
+    ("ListArc", "Arc"): "h.into_arc()",
+    ("UniqueArc", "Arc"): "kp.Arc.from_unique(h)",
+    ("Arc", "ListArc"): "kp.ListArc.try_from_arc(h)",
+    ("ArcBorrow", "ListArc"): "kp.ListArc.try_from_arc_borrow(h)",
+    ("UniqueArc", "ListArc"): "kp.ListArc.from_unique(h)",
+}
+
+#: Optional hook for wrapper structs (`Wrapper<dyn Trait>`): value -> the unsized inner value.
+_UNSIZED_HOOKS: list = []
+
+
+def unsized_inner(value):
+    """For a wrapper struct whose last field is `kp.Unsized`, that field's value; else None."""
+    for hook in _UNSIZED_HOOKS:
+        inner = hook(value)
+        if inner is not None:
+            return inner
+    return None
+
+
+def concrete_type(obj, *, wrapped: bool = False) -> type:
+    """The concrete type the object holds (the wrapped one for a wrapper struct)."""
+    value = obj.value
+    if wrapped:
+        inner = unsized_inner(value)
+        if inner is not None:
+            return type(inner)
+    return type(value)
+
+
+def _check_dyn_compatible(trait) -> None:
+    for name, m in trait._kp_methods.items():
+        if m.receiver.pointer == "UniqueArc":
+            raise NotDynCompatible(
+                f"the trait `{trait.__name__}` cannot be made into an object: method `{name}`'s "
+                "`self` parameter cannot be dispatched on",
+                rule="a dyn receiver must implement DispatchFromDyn; the kernel's UniqueArc "
+                     "does not (see kp.check_dispatch_from_dyn(kp.UniqueArc))",
+                rustc=f"error[E0038]: the trait `{trait.__name__}` is not dyn compatible",
+                fix="take self: Arc<Self> (or &self) in methods meant for trait objects")
+
+
+def into_dyn(handle, trait):
+    """`P<T>` -> `P<dyn Trait>`: the unsizing coercion (`CoerceUnsized`).
+
+    The handle becomes a fat pointer, data address plus the vtable of `<T as Trait>`. Owning
+    handles are moved into the result; an `ArcBorrow` is `Copy` and stays usable. For a
+    wrapper struct whose last field is `kp.Unsized`, the wrapped value's type is coerced
+    (`ListArc<Wrapper<Ping>>` -> `ListArc<Wrapper<dyn WorkItem>>`).
+    """
+    op = f"into_dyn({getattr(trait, '__name__', trait)})"
+    obj = handle._check(op)
+    if handle._vtable is not None:
+        raise TypeMismatch(
+            f"{op}: {handle.type_str()} is already a trait object",
+            rule="unsizing turns a sized pointee into `dyn Trait` once; `dyn A` to `dyn B` "
+                 "is not an unsizing coercion",
+            rustc="error[E0605]: non-primitive cast",
+            fix="keep the concrete handle if you need other traits")
+    inner = unsized_inner(obj.value)
+    typ = type(inner) if inner is not None else type(obj.value)
+    require_impl(typ, trait, f"{handle.type_str()}.{op}")
+    _check_dyn_compatible(trait)
+    vt = vtable_for(typ, trait, obj.heap)
+    before = handle.type_str()
+    if handle.owning:
+        new = handle._transfer(f"{handle.kind}::{op}")
+    else:
+        new = handle._clone_handle(obj)
+    new._vtable = vt
+    new._dyn_name = trait.__name__
+    obj.heap.emit("CoerceUnsized", f"{before} -> {new.type_str()}: fat pointer (data "
+                  f"{obj.data_address:#x}, vtable {vt.address:#x})", (obj.address,))
+    return new
+
+
+def _describe_handle(h) -> str:
+    return h.type_str()
+
+
+class TraitMethodCall:
+    """A trait method looked up on a handle (`arc.run`), called with the declared receiver."""
+
+    def __init__(self, handle, trait, name: str, wrapped: bool):
+        self._handle = handle
+        self._trait = trait
+        self._name = name
+        self._wrapped = wrapped
+
+    def __call__(self, *args, **kwargs):
+        return call_method(self._handle, self._trait, self._name, *args,
+                           _wrapped=self._wrapped, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<method {self._trait.__name__}::{self._name} of {self._handle.type_str()}>"
+
+
+def _mismatch(handle, trait, name, receiver, own):
+    have = handle.kind
+    how = _HOW.get((have, receiver.pointer))
+    needed = receiver.rust("Self")
+    if receiver.pointer is None:
+        how = None
+    fix = (f"call {how} first" if how else
+           f"call it through a {receiver.pointer or 'reference'} to the value")
+    return ReceiverMismatch(
+        f"{trait.__name__}::{name} takes self: {needed}, but was called through "
+        f"{handle.type_str()}; this method takes self: {needed}; {fix}",
+        rule="a method can only be called through the receiver type it declares "
+             "(arbitrary self types): the handle is not converted implicitly",
+        rustc=f"error[E0599]: no method named `{name}` found for `{handle.type_str()}` "
+              f"(the method takes `self: {receiver.rust(own)}`)",
+        fix=fix)
+
+
+def _returned(result, handle) -> bool:
+    if result is handle:
+        return True
+    if isinstance(result, (tuple, list)):
+        return any(_returned(r, handle) for r in result)
+    value = getattr(result, "__dict__", {}).get("value")
+    return value is handle
+
+
+def call_method(handle, trait, name: str, *args, _wrapped: bool = False, **kwargs):
+    """Call `Trait::name` on `handle`: through the vtable for a fat pointer, statically
+    otherwise. A by-value receiver consumes the handle; the method's `self` is dropped when
+    the method returns unless it moved it on (stored it, pushed it, returned it)."""
+    obj = handle._check(f"{trait.__name__}::{name}")
+    m = trait._kp_methods[name]
+    receiver = m.receiver
+    vt = handle._vtable
+    typ = vt.type if vt is not None else concrete_type(obj, wrapped=_wrapped)
+    own = type_name_of(typ)
+    # Validate everything before changing anything.
+    if receiver.pointer is not None and receiver.pointer != handle.kind:
+        raise _mismatch(handle, trait, name, receiver, own)
+    inner = unsized_inner(obj.value)
+    if receiver.wrapper is not None and inner is None:
+        raise _mismatch(handle, trait, name, receiver, own)
+    fn = vt.function(name) if vt is not None else impl_of(typ, trait)[name]
+    if fn is None:
+        raise BuildError(
+            f"<{own} as {trait.__name__}>::{name} is not implemented: the #[vtable] default "
+            "body would run",
+            rule="a #[vtable] trait's default bodies are never meant to run "
+                 "(build_error!(VTABLE_DEFAULT_ERROR)); callers check HAS_<NAME> first",
+            fix=f"check {own}.HAS_{name.upper()} before calling, or implement {name}")
+    heap = obj.heap
+    if receiver.pointer is None:
+        this = inner if inner is not None and (vt is not None or _wrapped) else obj.value
+    elif receiver.by_value:
+        this = handle._transfer(f"{trait.__name__}::{name}")
+    else:
+        this = handle._clone_handle(obj)
+    if vt is not None:
+        heap.emit(f"<dyn {trait.__name__}>::{name}",
+                  f"dynamic dispatch: load slot {vt.slot_of(name)} of vtable {vt.address:#x}, "
+                  f"call {vt.describe(name)}", (obj.address,))
+    else:
+        heap.emit(f"<{own} as {trait.__name__}>::{name}",
+                  f"static call of {own}::{name} with self: {receiver.rust(own)}",
+                  (obj.address,))
+    result = fn(this, *args, **kwargs)
+    if receiver.by_value and this._state == "live" and this._inside is None \
+            and not _returned(result, this):
+        # INVARIANT: a by-value `self` nobody took is dropped at the end of the method.
+        this.drop()
+    return result
+
+
+def _lookup(handle, name: str):
+    """The trait method `name` reachable through `handle`, or None."""
+    obj = handle._obj
+    if obj is None or obj.freed or obj.uninit or handle._state != "live":
+        return None
+    vt = handle._vtable
+    if vt is not None:
+        if name in vt.trait._kp_methods:
+            return TraitMethodCall(handle, vt.trait, name, True)
+        raise TypeMismatch(
+            f"no method named `{name}` on {handle.type_str()}: a trait object only has the "
+            f"trait's methods ({', '.join(vt.trait._kp_methods) or 'none'})",
+            rule="through `dyn Trait` only the vtable's methods are reachable; the concrete "
+                 "type is erased",
+            rustc=f"error[E0599]: no method named `{name}` found for `{handle.type_str()}`",
+            fix="keep a concrete handle (or an ArcBorrow of it) to use the type's own fields")
+    for wrapped, typ in ((False, type(obj.value)), (True, concrete_type(obj, wrapped=True))):
+        for trait in getattr(typ, "_kp_impls", {}):
+            m = trait._kp_methods.get(name)
+            if m is not None and (not wrapped or typ is not type(obj.value)):
+                return TraitMethodCall(handle, trait, name, wrapped)
+    return None
+
+
+def _class_getitem(cls, item):
+    return PointerAlias(cls, item)
+
+
+def _dyn_type_str(original):
+    def type_str(self) -> str:
+        text = original(self)
+        obj = self._obj
+        if self._dyn_name and obj is not None:
+            inner = unsized_inner(obj.value)
+            name = type_name_of(inner) if inner is not None else obj.type_name
+            return text.replace(name, f"dyn {self._dyn_name}", 1)
+        return text
+
+    type_str._kp_dyn = True
+    return type_str
+
+
+def install(cls) -> None:
+    """Give a handle class `into_dyn`, `P[T]` in annotations and trait-method calls."""
+    if "into_dyn" not in cls.__dict__:
+        cls.into_dyn = into_dyn
+    if "__class_getitem__" not in cls.__dict__:
+        cls.__class_getitem__ = classmethod(_class_getitem)
+    if not getattr(cls.type_str, "_kp_dyn", False):
+        cls.type_str = _dyn_type_str(cls.type_str)
+    original = cls.__getattr__
+    if getattr(original, "_kp_traits", False):
+        return
+
+    def __getattr__(self, name):
+        if not name.startswith("_"):
+            method = _lookup(self, name)
+            if method is not None:
+                return method
+        return original(self, name)
+
+    __getattr__._kp_traits = True
+    cls.__getattr__ = __getattr__
