@@ -49,3 +49,16 @@ from .traits import (CVtable, DispatchReport, PointerType, Trait, Vtable, c_vtab
 __all__ += ["Trait", "impl_trait", "implements", "vtable", "Vtable", "vtable_for", "CVtable",
             "c_vtable", "check_dispatch_from_dyn", "pointer_type", "PointerType",
             "DispatchReport"]
+
+# -- intrusive lists and ListArc (issue 3) -------------------------------------------------
+from . import list  # noqa: E402
+from .list import (AtomicTracker, Cursor, CursorPeek, IntoIter, Iter, List,  # noqa: E402
+                   ListArc, ListLinks, ListLinksSelfPtr, impl_list_arc_safe, impl_list_item,
+                   unchecked)
+from .result import Err, Ok, Panic  # noqa: E402
+
+__all__ += [
+    "List", "ListArc", "ListLinks", "ListLinksSelfPtr", "AtomicTracker", "impl_list_arc_safe",
+    "impl_list_item", "Iter", "IntoIter", "Cursor", "CursorPeek", "unchecked", "Ok", "Err",
+    "Panic",
+]
