@@ -62,3 +62,8 @@ __all__ += [
     "impl_list_item", "Iter", "IntoIter", "Cursor", "CursorPeek", "unchecked", "Ok", "Err",
     "Panic",
 ]
+
+# -- RBTree (issue 4) ----------------------------------------------------------------------
+from .rbtree import CursorMut, RBTree, RBTreeNode, RBTreeNodeReservation  # noqa: E402
+
+__all__ += ["RBTree", "RBTreeNode", "RBTreeNodeReservation", "CursorMut"]
