@@ -1,0 +1,125 @@
+"""The exercises' self-checks (kernelptr/course): each accepts a right answer and gives a
+specific hint for the common wrong ones, never a traceback."""
+
+import pytest
+
+import kernelptr as kp
+from kernelptr.course import checks
+
+PASS, HINT = "✅ Correct!", "💡 Not yet:"
+
+
+def verdict(capsys, check, answer):
+    check(answer)
+    out = capsys.readouterr().out
+    assert out.startswith((PASS, HINT)), out
+    return out
+
+
+def test_unanswered_exercise_asks_for_an_answer(capsys):
+    for check in (checks.ex00_two_owners, checks.ex00_flags_in_lock, checks.ex01_predict_count,
+                  checks.ex01_header_bytes):
+        assert "replace the `...`" in verdict(capsys, check, ...)
+
+
+def test_ex00_two_owners(capsys):
+    def right():
+        a = kp.Arc.new(1, kp.GFP_KERNEL)
+        return a, a.clone()
+
+    def separate():
+        return kp.Arc.new(1, kp.GFP_KERNEL), kp.Arc.new(1, kp.GFP_KERNEL)
+
+    def same_handle():
+        a = kp.Arc.new(1, kp.GFP_KERNEL)
+        return a, a
+
+    assert verdict(capsys, checks.ex00_two_owners, right).startswith(PASS)
+    assert "two separate objects" in verdict(capsys, checks.ex00_two_owners, separate)
+    assert "same handle twice" in verdict(capsys, checks.ex00_two_owners, same_handle)
+    assert "return a pair" in verdict(capsys, checks.ex00_two_owners, lambda: None)
+
+
+def test_ex00_flags(capsys):
+    assert verdict(capsys, checks.ex00_flags_in_lock, kp.GFP_ATOMIC).startswith(PASS)
+    assert verdict(capsys, checks.ex00_flags_in_lock, kp.GFP_NOWAIT).startswith(PASS)
+    assert "may sleep" in verdict(capsys, checks.ex00_flags_in_lock, kp.GFP_KERNEL)
+
+
+@pytest.mark.parametrize("answer,hint", [(3, None), (4, "one too many"), (2, "one too few"),
+                                         (7, "count the live owners")])
+def test_ex01_predict_count(capsys, answer, hint):
+    out = verdict(capsys, checks.ex01_predict_count, answer)
+    assert out.startswith(PASS) if hint is None else hint in out
+
+
+def test_ex01_saturate(capsys):
+    def right(a):
+        kp.Arc.refcount_of(a).set(kp.REFCOUNT_MAX)
+        a.clone()
+
+    def no_overflow(a):
+        kp.Arc.refcount_of(a).set(kp.REFCOUNT_MAX)
+
+    def cheat(a):
+        kp.Arc.refcount_of(a).set(kp.REFCOUNT_SATURATED)
+
+    assert verdict(capsys, checks.ex01_saturate, right).startswith(PASS)
+    assert "one more" in verdict(capsys, checks.ex01_saturate, no_overflow)
+    assert "directly" in verdict(capsys, checks.ex01_saturate, cheat)
+    assert "not saturated" in verdict(capsys, checks.ex01_saturate, lambda a: a.clone())
+
+
+def test_ex01_header_bytes(capsys):
+    assert verdict(capsys, checks.ex01_header_bytes, (16, 24)).startswith(PASS)
+    assert "padded" in verdict(capsys, checks.ex01_header_bytes, (12, 24))
+    assert "other way round" in verdict(capsys, checks.ex01_header_bytes, (24, 16))
+
+
+def test_ex02_publish(capsys):
+    def right(lock):
+        u = kp.UniqueArc.new_uninit(kp.GFP_KERNEL)
+        with lock.lock():
+            u = u.write("x")
+        return kp.Arc.from_unique(u)
+
+    def alloc_inside(lock):
+        with lock.lock():
+            return kp.Arc.new("x", kp.GFP_KERNEL)
+
+    def write_outside(lock):
+        u = kp.UniqueArc.new_uninit(kp.GFP_KERNEL)
+        u = u.write("x")
+        with lock.lock():
+            pass
+        return kp.Arc.from_unique(u)
+
+    def returns_unique(lock):
+        u = kp.UniqueArc.new_uninit(kp.GFP_KERNEL)
+        with lock.lock():
+            return u.write("x")
+
+    assert verdict(capsys, checks.ex02_publish, right).startswith(PASS)
+    assert "BEFORE lock.lock()" in verdict(capsys, checks.ex02_publish, alloc_inside)
+    assert "inside the `with" in verdict(capsys, checks.ex02_publish, write_outside)
+    assert "return the shared Arc" in verdict(capsys, checks.ex02_publish, returns_unique)
+
+
+def test_ex02_fallible(capsys):
+    def right():
+        try:
+            return kp.Arc.new(1, kp.GFP_KERNEL)
+        except kp.AllocError:
+            return None
+
+    assert verdict(capsys, checks.ex02_fallible, right).startswith(PASS)
+    assert "escaped" in verdict(capsys, checks.ex02_fallible,
+                                lambda: kp.Arc.new(1, kp.GFP_KERNEL))
+    assert "raised ZeroDivisionError" in verdict(capsys, checks.ex02_fallible, lambda: 1 / 0)
+
+
+def test_checks_do_not_touch_the_learners_heap(capsys):
+    heap = kp.reset()
+    checks.ex01_predict_count(3)
+    capsys.readouterr()
+    assert heap.alloc_count == 0 and kp.current_heap() is heap
