@@ -1,0 +1,117 @@
+"""Build the course notebooks from their sources in `src/` (for authors and lecturers).
+
+Each `src/NN_name.py` is a script in "percent" format: `# %%` starts a code cell, `# %% [md]`
+a markdown cell. Words after the marker set the cell's slide type (`slide`, `subslide`,
+`fragment`, `skip`, `notes`) and its role: `exercise` (the learner's starter code) or
+`solution` (replaces the exercise before it in `solutions/NN_name.ipynb`). The notebooks are
+executed so that nbval has outputs to compare, and cleaned: sequential execution counts, no
+widget state, no timing metadata.
+
+    .venv/bin/python notebooks/build.py            # every notebook
+    .venv/bin/python notebooks/build.py 01 03      # only those
+"""
+
+from __future__ import annotations
+
+import pathlib
+import re
+import sys
+
+import nbformat
+from nbclient import NotebookClient
+
+HERE = pathlib.Path(__file__).resolve().parent
+SLIDE_TYPES = {"slide", "subslide", "fragment", "skip", "notes"}
+MARKER = re.compile(r"^# %%(?P<md> \[md\])?(?P<words>(?: [\w-]+)*)\s*$")
+
+
+def parse(text: str) -> list[dict]:
+    """Split a percent-format source into cells: {kind, source, slide, role, tags}."""
+    cells: list[dict] = []
+    for line in text.splitlines():
+        m = MARKER.match(line)
+        if m:
+            words = m.group("words").split()
+            cells.append({
+                "kind": "markdown" if m.group("md") else "code",
+                "lines": [],
+                "slide": next((w for w in words if w in SLIDE_TYPES), "-"),
+                "role": next((w for w in words if w in ("exercise", "solution", "check")), ""),
+                "tags": [w for w in words if w.startswith("raises")],
+            })
+        elif cells:
+            cells[-1]["lines"].append(line)
+    for cell in cells:
+        lines = cell.pop("lines")
+        while lines and not lines[-1].strip():
+            lines.pop()
+        if cell["kind"] == "markdown":
+            lines = [ln[2:] if ln.startswith("# ") else ln.lstrip("#") for ln in lines]
+        cell["source"] = "\n".join(lines)
+    return cells
+
+
+def to_notebook(cells: list[dict], *, solutions: bool) -> nbformat.NotebookNode:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata = {
+        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+        "language_info": {"name": "python"},
+    }
+    kept = []
+    for cell in cells:
+        if cell["role"] == "solution":
+            if solutions:
+                kept[-1] = dict(cell, role="exercise")   # replaces the starter code
+            continue
+        kept.append(cell)
+    for cell in kept:
+        meta = {"slideshow": {"slide_type": cell["slide"]}}
+        tags = list(cell["tags"]) + ([cell["role"]] if cell["role"] else [])
+        if tags:
+            meta["tags"] = tags
+        new = nbformat.v4.new_markdown_cell if cell["kind"] == "markdown" else \
+            nbformat.v4.new_code_cell
+        nb.cells.append(new(cell["source"], metadata=meta))
+    return nb
+
+
+def clean(nb: nbformat.NotebookNode) -> None:
+    """Drop what changes from run to run and is not compared: widget state, timings, ids."""
+    nb.metadata.pop("widgets", None)
+    count = 0
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{i:02d}"
+        cell.metadata.pop("execution", None)
+        if cell.cell_type == "code":
+            count += 1
+            cell.execution_count = count
+            for out in cell.outputs:
+                if "execution_count" in out:
+                    out["execution_count"] = count
+                out.get("metadata", {}).clear() if out.get("output_type") != "stream" else None
+
+
+def build(src: pathlib.Path, *, solutions: bool) -> pathlib.Path:
+    nb = to_notebook(parse(src.read_text()), solutions=solutions)
+    target = (HERE / "solutions" if solutions else HERE) / (src.stem + ".ipynb")
+    NotebookClient(nb, timeout=300, kernel_name="python3",
+                   resources={"metadata": {"path": str(HERE)}}).execute()
+    clean(nb)
+    nbformat.write(nb, target)
+    return target
+
+
+def main(argv: list[str]) -> None:
+    sources = sorted((HERE / "src").glob("*.py"))
+    if argv:
+        sources = [s for s in sources if any(s.name.startswith(a) for a in argv)]
+    for src in sources:
+        for solutions in (False, True):
+            if solutions and "# %% solution" not in src.read_text() and \
+                    not re.search(r"^# %%.* solution", src.read_text(), re.M):
+                continue
+            print("built", build(src, solutions=solutions).relative_to(HERE.parent))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
