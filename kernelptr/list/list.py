@@ -145,7 +145,7 @@ class List:
         return IntoIter(self)
 
     def __len__(self):
-        raise TraitNotImplemented(
+        raise _NoLen(
             f"{self.type_str()} has no len(): the list keeps no length counter",
             rule="List is one pointer; counting its items walks the ring, O(n)",
             rustc="error[E0599]: no method named `len` found for struct `List`",
@@ -401,6 +401,10 @@ class List:
         items = ", ".join(f"{o.address:#x}" for o in walk(self))
         state = "" if self._state == "live" else f" ({self._state})"
         return f"{self.type_str()}[{items}]{state}"
+
+
+class _NoLen(TraitNotImplemented, TypeError):
+    """`len(list)`: also a TypeError, so `list(lst)` (which asks for a length hint) works."""
 
 
 def _contains(value, target, depth: int) -> bool:
