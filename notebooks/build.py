@@ -37,7 +37,7 @@ def parse(text: str) -> list[dict]:
                 "lines": [],
                 "slide": next((w for w in words if w in SLIDE_TYPES), "-"),
                 "role": next((w for w in words if w in ("exercise", "solution", "check")), ""),
-                "tags": [w for w in words if w.startswith("raises")],
+                "tags": [w for w in words if w.startswith(("raises", "nbval"))],
             })
         elif cells:
             cells[-1]["lines"].append(line)

@@ -123,3 +123,89 @@ def test_checks_do_not_touch_the_learners_heap(capsys):
     checks.ex01_predict_count(3)
     capsys.readouterr()
     assert heap.alloc_count == 0 and kp.current_heap() is heap
+
+
+def test_ex03_build(capsys):
+    def right(q, make):
+        q.push_back(make("y"))
+        q.push_back(make("z"))
+        q.push_front(make("x"))
+
+    def reversed_(q, make):
+        for n in "xyz":
+            q.push_front(make(n))
+
+    def x_first(q, make):
+        for n in "xyz":
+            q.push_back(make(n))
+
+    assert verdict(capsys, checks.ex03_build, right).startswith(PASS)
+    assert "reversed" in verdict(capsys, checks.ex03_build, reversed_)
+    assert "push \"y\" first" in verdict(capsys, checks.ex03_build, x_first)
+
+
+def test_ex03_drop_low(capsys):
+    def right(q):
+        cursor = q.cursor_front()
+        while (peek := cursor.peek_next()) is not None:
+            if peek.prio < 5:
+                peek.remove().drop()
+            else:
+                cursor.move_next()
+
+    def skips(q):
+        cursor = q.cursor_front()
+        while (peek := cursor.peek_next()) is not None:
+            if peek.prio < 5:
+                peek.remove().drop()
+            cursor.move_next()
+
+    def no_drop(q):
+        cursor = q.cursor_front()
+        kept = []
+        while (peek := cursor.peek_next()) is not None:
+            if peek.prio < 5:
+                kept.append(peek.remove())
+            else:
+                cursor.move_next()
+        return kept
+
+    assert verdict(capsys, checks.ex03_drop_low, right).startswith(PASS)
+    assert "do not move the cursor" in verdict(capsys, checks.ex03_drop_low, skips)
+    assert "not freed" in verdict(capsys, checks.ex03_drop_low, no_drop)
+
+
+def test_ex04_in_two_lists(capsys):
+    def right(task, by_time, by_owner):
+        l0, l1 = kp.ListArc.pair_from_unique(kp.UniqueArc.new(task, kp.GFP_KERNEL), ids=(0, 1))
+        by_time.push_back(l0)
+        by_owner.push_back(l1)
+
+    def two_objects(task, by_time, by_owner):
+        by_time.push_back(kp.ListArc.new(task, kp.GFP_KERNEL, id=0))
+        by_owner.push_back(kp.ListArc.new(checks.Task("copy"), kp.GFP_KERNEL, id=1))
+
+    assert verdict(capsys, checks.ex04_in_two_lists, right).startswith(PASS)
+    assert "pair_from_unique" in verdict(capsys, checks.ex04_in_two_lists, two_objects)
+
+
+def test_ex04_enqueue_once(capsys):
+    def right(q, arc):
+        match kp.ListArc.try_from_arc(arc):
+            case kp.Ok(la):
+                q.push_back(la)
+                return True
+            case kp.Err(back):
+                back.drop()
+                return False
+
+    def leaks(q, arc):
+        match kp.ListArc.try_from_arc(arc):
+            case kp.Ok(la):
+                q.push_back(la)
+                return True
+            case kp.Err(_):
+                return False
+
+    assert verdict(capsys, checks.ex04_enqueue_once, right).startswith(PASS)
+    assert "leaked" in verdict(capsys, checks.ex04_enqueue_once, leaks)

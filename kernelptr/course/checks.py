@@ -174,3 +174,135 @@ def ex02_fallible(try_make):
     if heap.alloc_count != 1:
         raise Hint("allocate once per call.")
     return "the failure was handled and nothing leaked; the retry succeeded."
+
+
+# -- 03_intrusive_lists -------------------------------------------------------------------
+def _list_types():
+    """The item types the list exercises use (declared lazily: lists import the model)."""
+    from .. import list as kl
+
+    @kl.impl_list_item(id=0, using="links")
+    @kl.impl_list_arc_safe(id=0, untracked=True)
+    @struct
+    class Item:
+        name: str
+        prio: int = 0
+        links: kp.ListLinks[0]
+
+    @kl.impl_list_item(id=0, using="by_time")
+    @kl.impl_list_item(id=1, using="by_owner")
+    @kl.impl_list_arc_safe(id=0, untracked=True)
+    @kl.impl_list_arc_safe(id=1, untracked=True)
+    @struct
+    class Task:
+        name: str
+        by_time: kp.ListLinks[0]
+        by_owner: kp.ListLinks[1]
+
+    @kl.impl_list_item(id=0, using="links")
+    @kl.impl_list_arc_safe(id=0, tracked_by="tracker")
+    @struct
+    class Event:
+        what: str
+        links: kp.ListLinks[0]
+        tracker: kp.AtomicTracker[0]
+
+    return Item, Task, Event
+
+
+Item, Task, Event = _list_types()
+
+
+def _names(q) -> list:
+    return [item.name for item in q]
+
+
+@exercise
+def ex03_build(build):
+    """`build(q, make)` makes `q` iterate x, y, z; "y" pushed first."""
+    from ..list import List, ListArc
+
+    q = List(Item, id=0)
+    made = []
+
+    def make(name):
+        made.append(name)
+        return ListArc.new(Item(name), _flags.GFP_KERNEL)
+
+    _call(build, q, make)
+    names = _names(q)
+    if names == ["x", "y", "z"]:
+        if made and made[0] != "y":
+            raise Hint("the order is right, but push \"y\" first: then you need both "
+                       "push_back and push_front.")
+        return "x, y, z: push_front put x before the first item, push_back z after the last."
+    if names == ["z", "y", "x"]:
+        raise Hint("reversed: push_front puts an item before the current first one.")
+    if sorted(names) != ["x", "y", "z"]:
+        raise Hint(f"the list holds {names}; it should hold exactly x, y and z.")
+    raise Hint(f"the list iterates {names}: push_back appends, push_front prepends.")
+
+
+@exercise
+def ex03_drop_low(drop_low):
+    """`drop_low(q)` removes and drops every item with prio < 5, in place."""
+    from ..list import List, ListArc
+    heap = current_heap()
+
+    q = List(Item, id=0)
+    for name, prio in [("a", 1), ("b", 7), ("c", 2), ("d", 3), ("e", 9), ("f", 0)]:
+        q.push_back(ListArc.new(Item(name, prio), _flags.GFP_KERNEL))
+    allocs = heap.alloc_count
+    _call(drop_low, q)
+    names = _names(q)
+    if heap.alloc_count != allocs:
+        raise Hint("drop_low allocated: walking and removing never needs to.")
+    if names == ["b", "e"]:
+        if heap.free_count != 4:
+            raise Hint("the items are unlinked but not freed: drop the ListArc that "
+                       "remove() returns.")
+        return "b and e kept in order; a, c, d and f unlinked and freed, no allocation."
+    if names in (["b", "d", "e"], ["b", "c", "e"], ["b", "d", "e", "f"], ["b", "e", "f"]):
+        raise Hint("some low items survived: after removing the next item, do not move "
+                   "the cursor (peek_next() is already the following item).")
+    raise Hint(f"the list holds {names}; it should hold b and e.")
+
+
+# -- 04_listarc -------------------------------------------------------------------------------
+@exercise
+def ex04_in_two_lists(in_two_lists):
+    """`in_two_lists(task, by_time, by_owner)` puts one object in both lists."""
+    from ..list import List
+    heap = current_heap()
+    by_time, by_owner = List(Task, id=0), List(Task, id=1)
+    _call(in_two_lists, Task("t"), by_time, by_owner)
+    a, b = list(by_time), list(by_owner)
+    if len(a) != 1 or len(b) != 1:
+        raise Hint(f"expected one item in each list, found {len(a)} and {len(b)}.")
+    if a[0].address != b[0].address:
+        raise Hint("the lists hold two different objects: make both ListArcs from ONE "
+                   "UniqueArc with kp.ListArc.pair_from_unique(u, ids=(0, 1)).")
+    if heap.alloc_count != 1:
+        raise Hint("allocate once.")
+    return f"one object at {a[0].address:#x} in both lists; refcount " \
+           f"{heap.object_at(a[0].address).refcount.read()} (one per list)."
+
+
+@exercise
+def ex04_enqueue_once(enqueue_once):
+    """`enqueue_once(q, arc)` pushes at most once and never leaks a count."""
+    from ..list import List
+    heap = current_heap()
+    q = List(Event, id=0)
+    e = Arc.new(Event("irq"), _flags.GFP_KERNEL)
+    first = _call(enqueue_once, q, e.clone())
+    second = _call(enqueue_once, q, e.clone())
+    if first is not True or second is not False:
+        raise Hint(f"returned {first!r} then {second!r}; expected True then False.")
+    if len(list(q)) != 1:
+        raise Hint("the item should be in the list exactly once.")
+    if e.refcount != 2:
+        extra = e.refcount - 2
+        raise Hint(f"{extra} count(s) leaked: on Err you get the same Arc back; drop it."
+                   if extra > 0 else "a count went missing.")
+    return "Ok the first time, Err(arc) the second, and the returned Arc was dropped."

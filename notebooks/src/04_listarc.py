@@ -1,0 +1,193 @@
+# %% [md] slide
+# # 04 · `ListArc<T, ID>`: the right to touch the links
+#
+# **You will learn**
+# - the data race that two clones of one `Arc` in two lists would cause (step by step);
+# - how `ListArc` prevents it: at most one per object and ID;
+# - how one object can be in two lists at once through two IDs;
+# - how `try_from_arc` uses an `AtomicTracker`, and why `List::remove` is `unsafe`.
+
+# %% slide
+import kernelptr as kp
+import widgets
+
+heap = kp.reset()
+
+@kp.impl_list_item(id=0, using="links")
+@kp.impl_list_arc_safe(id=0, untracked=True)
+@kp.struct
+class Job:
+    name: str
+    links: kp.ListLinks[0]
+
+# %% [md]
+# ## What goes wrong with plain `Arc`s
+# `kp.unchecked` models raw `unsafe` code that skips the rule. Push two clones of the same
+# `Arc` into two lists with the same links, and the second push overwrites the links the
+# first list relies on.
+
+# %%
+a = kp.Arc.new(Job("shared"), kp.GFP_KERNEL)
+x = kp.Arc.new(Job("x"), kp.GFP_KERNEL)
+left, right = kp.List(Job, id=0), kp.List(Job, id=0)
+with kp.record() as rec:
+    kp.unchecked.push_back(left, x.clone())
+    kp.unchecked.push_back(left, a.clone())
+    kp.unchecked.push_back(right, a.clone())   # the same links, rewritten
+widgets.Stepper(rec)
+
+# %%
+print("\n".join(heap.problems()))
+
+# %% [md] subslide
+# The list `left` now walks into `right`'s ring: its items' pointers disagree. In the
+# kernel this is memory corruption; `ListArc` makes it impossible to write in safe code.
+
+# %% slide
+heap = kp.reset()
+
+@kp.impl_list_item(id=0, using="links")
+@kp.impl_list_arc_safe(id=0, untracked=True)
+@kp.struct
+class Job:
+    name: str
+    links: kp.ListLinks[0]
+
+# %% [md]
+# ## `ListArc`: unique per object and ID
+# A `ListArc<T, ID>` is an `Arc` that is the only one of its kind for that object and ID. It
+# cannot be cloned; `clone_arc()` gives a plain `Arc`, which cannot be pushed.
+
+# %%
+la = kp.ListArc.new(Job("unique"), kp.GFP_KERNEL)
+plain = la.clone_arc()
+la.refcount
+
+# %% raises-exception
+la.clone()
+
+# %% raises-exception
+q = kp.List(Job, id=0)
+q.push_back(plain)
+
+# %% [md] slide
+# ## Two IDs, two lists at once
+# With two links fields, `ListLinks[0]` and `ListLinks[1]`, an object can be in one list of
+# each ID. `pair_from_unique` makes both ListArcs from a `UniqueArc` (count 2).
+
+# %%
+@kp.impl_list_item(id=0, using="by_time")
+@kp.impl_list_item(id=1, using="by_owner")
+@kp.impl_list_arc_safe(id=0, untracked=True)
+@kp.impl_list_arc_safe(id=1, untracked=True)
+@kp.struct
+class Task:
+    name: str
+    by_time: kp.ListLinks[0]
+    by_owner: kp.ListLinks[1]
+
+timeline, mine = kp.List(Task, id=0), kp.List(Task, id=1)
+with kp.record() as rec:
+    t0, t1 = kp.ListArc.pair_from_unique(kp.UniqueArc.new(Task("write"), kp.GFP_KERNEL), ids=(0, 1))
+    timeline.push_back(t0)
+    mine.push_back(t1)
+widgets.Stepper(rec)
+
+# %% [md] subslide
+# A `ListArc<Task, 1>` is a different type from `ListArc<Task, 0>`: the wrong list says so.
+
+# %% raises-exception
+u0, u1 = kp.ListArc.pair_from_unique(kp.UniqueArc.new(Task("read"), kp.GFP_KERNEL), ids=(0, 1))
+timeline.push_back(u1)
+
+# %% [md] slide
+# ## `try_from_arc` and the `AtomicTracker`
+# An `AtomicTracker` field remembers whether a ListArc exists. `try_from_arc` returns
+# `Ok(list_arc)` if none did, or `Err(arc)`: the same Arc back, count unchanged.
+
+# %%
+@kp.impl_list_item(id=0, using="links")
+@kp.impl_list_arc_safe(id=0, tracked_by="tracker")
+@kp.struct
+class Event:
+    what: str
+    links: kp.ListLinks[0]
+    tracker: kp.AtomicTracker[0]
+
+events = kp.List(Event, id=0)
+e = kp.Arc.new(Event("irq"), kp.GFP_KERNEL)
+match kp.ListArc.try_from_arc(e.clone()):
+    case kp.Ok(le):
+        events.push_back(le)
+        print("queued; refcount", e.refcount)
+    case kp.Err(back):
+        print("already queued; got the Arc back")
+
+# %%
+match kp.ListArc.try_from_arc(e.clone()):
+    case kp.Ok(le):
+        events.push_back(le)
+    case kp.Err(back):
+        print("already queued; refcount with the returned Arc:", e.refcount)
+        back.drop()
+
+# %% [md] slide
+# ## Why `List::remove` is `unsafe`
+# `remove(item)` looks only at the item's own links. If the item is in a *different* list
+# with the same ID, unlinking it would corrupt that list, and `remove` cannot tell. The
+# model refuses and explains; the kernel trusts your `// SAFETY:` comment.
+
+# %% raises-exception
+other = kp.List(Event, id=0)
+other.remove(e)
+
+# %% [md] slide
+# ## Exercise 1: one task, two lists
+# Write `in_two_lists(task, by_time, by_owner)`: allocate `task` in a `kp.UniqueArc` and put
+# it in both lists (IDs 0 and 1).
+
+# %% exercise
+def in_two_lists(task, by_time, by_owner):
+    ...  # your turn
+
+# %% solution
+def in_two_lists(task, by_time, by_owner):
+    l0, l1 = kp.ListArc.pair_from_unique(kp.UniqueArc.new(task, kp.GFP_KERNEL), ids=(0, 1))
+    by_time.push_back(l0)
+    by_owner.push_back(l1)
+
+# %% check
+from kernelptr.course import checks
+checks.ex04_in_two_lists(in_two_lists)
+
+# %% [md] subslide
+# ## Exercise 2: queue at most once
+# Write `enqueue_once(q, arc)`: push `arc`'s object into `q` if it is not queued yet and
+# return True; otherwise return False. Never leak a count: give back what you don't use.
+
+# %% exercise
+def enqueue_once(q, arc):
+    ...  # your turn
+
+# %% solution
+def enqueue_once(q, arc):
+    match kp.ListArc.try_from_arc(arc):
+        case kp.Ok(la):
+            q.push_back(la)
+            return True
+        case kp.Err(back):
+            back.drop()
+            return False
+
+# %% check
+checks.ex04_enqueue_once(enqueue_once)
+
+# %% [md] slide
+# ## Summary
+# - `kernel::list::ListArc<T, ID>` (rust/kernel/list/arc.rs): `new`, `from`(UniqueArc),
+#   `pair_from_unique`, `try_from_arc`, `try_from_arc_or_drop`, `into_arc`, `clone_arc`;
+#   never `Clone`; at most one per object and ID.
+# - `ListArcSafe`, `TryNewListArc`, `AtomicTracker`, `impl_list_arc_safe!` (`untracked;`,
+#   `tracked_by`): tracking may wrongly say "exists", never the reverse.
+# - `List::remove` is `unsafe` because an item's links cannot say which list they are in.
+# - Next: `05_dynamic_dispatch`.
