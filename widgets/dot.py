@@ -1,0 +1,365 @@
+"""The visual grammar: a `kp.Snapshot` drawn as a graphviz graph (DESIGN 3.1)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import graphviz
+
+from .escape import html, node_id
+from .style import (CHANGED, FONT, FONT_SIZE, FREED_BG, GREY, HEADER, SATURATED, abbreviate,
+                    id_colour)
+
+__all__ = ["to_dot", "Scene", "scene_of"]
+
+_TABLE = '<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="5" BGCOLOR="white">'
+_STACK, _HEAP, _RODATA = "cluster_stack", "cluster_heap", "cluster_rodata"
+_CLUSTERS = {
+    _STACK: dict(label="stack frame (your variables)", style="rounded,filled",
+                 fillcolor="#F4F4F4", color="#BBBBBB"),
+    _HEAP: dict(label="heap (kmalloc)", style="rounded", color="#BBBBBB"),
+    _RODATA: dict(label=".rodata (vtables)", style="rounded,filled", fillcolor="#FBF3DF",
+                  color="#BBBBBB"),
+}
+_EDGE_STYLE = {    # handle kind -> edge attributes
+    "Arc": dict(style="solid", penwidth="1.8"),
+    "ArcBorrow": dict(style="dashed", penwidth="1.8"),
+    "UniqueArc": dict(style="bold", penwidth="3.5"),
+    "std::Arc": dict(style="solid", penwidth="1.8"),
+    "Weak": dict(style="dashed", penwidth="1.2", color=GREY),
+    "raw": dict(style="dotted", penwidth="2.2"),
+}
+
+
+@dataclass
+class Scene:
+    """A picture before layout: named nodes (each in a cluster or none), edges, graph label.
+
+    `to_dot` is `scene_of(...).digraph()`; the Stepper merges the scenes of every frame to lay
+    them out once (see `widgets.stable`).
+    """
+
+    nodes: dict = field(default_factory=dict)      # name -> (cluster or None, attrs)
+    edges: list = field(default_factory=list)      # (tail, head, attrs)
+    caption: str = ""                              # HTML text above the legend
+    legend: bool = True
+
+    def node(self, name, cluster, **attrs):
+        self.nodes[name] = (cluster, attrs)
+
+    def edge(self, tail, head, **attrs):
+        self.edges.append((tail, head, attrs))
+
+    def digraph(self, positions=None, boxes=None) -> graphviz.Digraph:
+        """The graph; with `positions` ({node: (x, y)} in points) and `boxes` ({cluster: bb})
+        it is a pinned graph for `neato -n2` instead of a graph for `dot` to lay out."""
+        g = graphviz.Digraph("heap")
+        g.attr(rankdir="LR", nodesep="0.35", ranksep="0.9", fontname=FONT,
+               fontsize=str(FONT_SIZE), pad="0.3", bgcolor="white", outputorder="edgesfirst")
+        label = _graph_label(self.caption, self.legend)
+        if label:
+            g.attr(label=label, labelloc="b", labeljust="l")
+        if positions is not None:
+            g.attr(splines="true")
+        g.attr("node", shape="plaintext", fontname=FONT, fontsize=str(FONT_SIZE), margin="0")
+        g.attr("edge", fontname=FONT, fontsize=str(FONT_SIZE - 2), arrowsize="0.8")
+        by_cluster: dict = {}
+        for name, (cluster, attrs) in self.nodes.items():
+            if positions is not None:
+                if name not in positions:
+                    continue
+                attrs = dict(attrs, pos="%.2f,%.2f!" % positions[name])
+            by_cluster.setdefault(cluster, []).append((name, attrs))
+        for cluster, members in by_cluster.items():
+            if cluster is None:
+                for name, attrs in members:
+                    g.node(name, **attrs)
+                continue
+            with g.subgraph(name=cluster) as sub:
+                sub.attr(fontname=FONT, fontsize=str(FONT_SIZE), labeljust="l",
+                         **_CLUSTERS[cluster])
+                if boxes and cluster in boxes:
+                    sub.attr(bb=boxes[cluster])
+                for name, attrs in members:
+                    sub.node(name, **attrs)
+        for tail, head, attrs in self.edges:
+            if positions is not None and (_base(tail) not in positions
+                                          or _base(head) not in positions):
+                continue
+            g.edge(tail, head, **attrs)
+        return g
+
+
+def _base(endpoint: str) -> str:
+    return endpoint.split(":", 1)[0]
+
+
+def to_dot(snapshot, previous=None, *, legend: bool = True, caption: str = "") -> graphviz.Digraph:
+    """The heap in `snapshot` as a graphviz graph; what changed since `previous` is yellow.
+
+    Objects are tables (`ArcInner<Job> @ffff8880…1000`, refcount, links per ID, ListArc
+    holder per ID, fields); handles sit in a stack-frame cluster on the left; lists are head
+    nodes with `first`, `next` and `prev` edges in their ID's colour; vtables live in `.rodata`.
+
+    >>> import kernelptr as kp, widgets
+    >>> heap = kp.reset()
+    >>> a = kp.Arc.new(1, kp.GFP_KERNEL)
+    >>> g = widgets.to_dot(heap.snapshot())
+    >>> 'obj_ffff888000001000' in g.source and 'Arc&lt;i64&gt;' in g.source
+    True
+    """
+    return scene_of(snapshot, previous, legend=legend, caption=caption).digraph()
+
+
+def scene_of(snapshot, previous=None, *, legend=True, caption="") -> Scene:
+    """The nodes and edges that `to_dot` draws, before layout."""
+    scene = Scene(caption=caption, legend=legend)
+    before = _Before(previous)
+    if snapshot.locks or snapshot.warnings:
+        scene.node("banner", _STACK, label=_banner(snapshot))
+    for h in snapshot.handles:
+        _handle(scene, h, before)
+    types = {o.address: o.type_name for o in snapshot.objects}
+    for p in snapshot.raw_pointers:
+        _raw(scene, p, before, types.get(p.target, "T"))
+    for lst in snapshot.lists:
+        _list(scene, lst, before)
+    for o in snapshot.objects:
+        _object(scene, o, before)
+    for vt in snapshot.vtables:
+        _vtable(scene, vt)
+    _links(scene, snapshot)
+    return scene
+
+
+class _Before:
+    """The previous frame, indexed, to ask "did this change?" (nothing changed without one)."""
+
+    def __init__(self, previous):
+        self.any = previous is not None
+        self.objects = {o.address: o for o in previous.objects} if previous else {}
+        self.handles = {h.label: h for h in previous.handles} if previous else {}
+        self.lists = {x.label: x for x in previous.lists} if previous else {}
+        self.raws = {r.label: r for r in previous.raw_pointers} if previous else {}
+
+    def changed(self, table, key, value) -> bool:
+        return self.any and getattr(self, table).get(key) != value
+
+
+def _bg(changed: bool, default: str = "") -> str:
+    colour = CHANGED if changed else default
+    return f' BGCOLOR="{colour}"' if colour else ""
+
+
+def _grey(text: str, grey: bool) -> str:
+    return f'<FONT COLOR="{GREY}">{text}</FONT>' if grey else text
+
+
+# -- handles and raw pointers ---------------------------------------------------------------
+def _handle(scene, h, before):
+    name = node_id("h", h.label)
+    live = h.state == "live"
+    changed = before.changed("handles", h.label, h)
+    title = f"<B>{html(h.label)}</B>: {html(h.type_str)}"
+    colour = id_colour(h.id) if h.kind == "ListArc" else "black"
+    if not live:
+        why = html(h.note or h.state)
+        title = _grey(f"<S>{title}</S><BR/><I>{why}</I>", True)
+    border = f' COLOR="{colour}"' if live and h.kind == "ListArc" else ""
+    if h.vtable is not None and live:
+        rows = (f'<TR><TD COLSPAN="2"{border}{_bg(changed)}>{title}</TD></TR>'
+                f'<TR><TD PORT="d"{border}>data</TD><TD PORT="v"{border}>vtable</TD></TR>')
+    else:
+        rows = f'<TR><TD PORT="d"{border}{_bg(changed)}>{title}</TD></TR>'
+    scene.node(name, _STACK, label=f"<{_TABLE}{rows}</TABLE>>")
+    if not live or h.target is None:
+        return
+    style = dict(_EDGE_STYLE.get(h.kind, _EDGE_STYLE["Arc"]))
+    if h.kind == "ListArc":
+        style.update(color=colour, penwidth="2.5")
+    scene.edge(f"{name}:d:e", f"{node_id('obj', f'{h.target:x}')}:hdr:w", **style)
+    if h.vtable is not None:
+        scene.edge(f"{name}:v:e", f"{node_id('vt', f'{h.vtable:x}')}:hdr:w",
+                   style="dotted", penwidth="1.5", color=GREY)
+
+
+def _raw(scene, p, before, type_name):
+    name = node_id("raw", p.label)
+    changed = before.changed("raws", p.label, p)
+    text = f"<B>{html(p.label)}</B>: *const {html(type_name)} = {abbreviate(p.address)}<BR/><I>{html(p.origin)}</I>"
+    if p.reclaimed:
+        text = _grey(f"<S>{text}</S> reclaimed", True)
+    scene.node(name, _STACK, label=f'<{_TABLE}<TR><TD PORT="d"{_bg(changed)}>{text}</TD></TR></TABLE>>')
+    if not p.reclaimed:
+        scene.edge(f"{name}:d:e", f"{node_id('obj', f'{p.target:x}')}:hdr:w",
+                   **_EDGE_STYLE["raw"])
+
+
+# -- lists ------------------------------------------------------------------------------------
+def _list(scene, lst, before):
+    name = node_id("list", lst.label)
+    colour = id_colour(lst.id)
+    changed = before.changed("lists", lst.label, lst)
+    title = f"<B>{html(lst.label)}</B>: List&lt;{html(lst.type_name)}, {lst.id}&gt;"
+    first = "first" if lst.items else "first: null"
+    if lst.dropped:
+        title, first = _grey(f"<S>{title}</S> dropped", True), "first: null"
+    rows = (f'<TR><TD COLOR="{colour}"{_bg(changed)}>{title}</TD></TR>'
+            f'<TR><TD PORT="f" COLOR="{colour}">{first}</TD></TR>')
+    scene.node(name, _STACK, label=f"<{_TABLE}{rows}</TABLE>>")
+    if lst.items and not lst.dropped:
+        scene.edge(f"{name}:f:e", f"{node_id('obj', f'{lst.items[0]:x}')}:l{lst.id}:w",
+                   label="first", color=colour, fontcolor=colour, penwidth="2.5")
+
+
+def _links(scene, snapshot):
+    """`next` and `prev` edges between linked objects, in the ID's colour (prev thinner)."""
+    firsts = {(lst.id, lst.items[0]) for lst in snapshot.lists if lst.items}
+    for o in snapshot.objects:
+        if o.freed:
+            continue
+        here = node_id("obj", f"{o.address:x}")
+        for i, (prev, nxt) in o.links.items():
+            colour = id_colour(i)
+            if nxt is not None:
+                wrap = (i, nxt) in firsts or nxt == o.address
+                scene.edge(f"{here}:n{i}:e", f"{node_id('obj', f'{nxt:x}')}:l{i}:w",
+                           color=colour, penwidth="2.2",
+                           **({"constraint": "false"} if wrap else {}))
+            if prev is not None:
+                scene.edge(f"{here}:p{i}:w", f"{node_id('obj', f'{prev:x}')}:l{i}:e",
+                           color=colour, penwidth="1.0", arrowsize="0.6", constraint="false")
+
+
+# -- objects ----------------------------------------------------------------------------------
+def _object(scene, o, before):
+    old = before.objects.get(o.address)
+    new = before.any and old is None
+
+    def diff(attr, key=None):
+        if old is None:
+            return False
+        a, b = getattr(o, attr), getattr(old, attr)
+        return (a.get(key) != b.get(key)) if key is not None else a != b
+
+    grey = o.freed
+    head = f"<B>{html(o.kind)}&lt;{html(o.type_name)}&gt;</B> @{abbreviate(o.address)}"
+    if o.freed:
+        head = _grey(f"{head} (freed)", True)
+    rows = [f'<TR><TD PORT="hdr" COLSPAN="3"{_bg(new or diff("freed"), FREED_BG if grey else HEADER)}>'
+            f"{head}</TD></TR>"]
+    rows.append(_refcount_row(o, diff("refcount") or diff("saturated")))
+    ids = sorted(set(o.links) | set(o.holders) | set(o.trackers) | set(o.self_ptrs))
+    for i in ids:
+        rows.extend(_id_rows(o, i, diff, grey))
+    pointer_fields = {p.field for p in o.pointers}
+    old_fields = dict(old.fields) if old is not None else {}
+    for fname, value in o.fields:
+        port = f' PORT="f_{node_id("", fname)[1:]}"' if fname in pointer_fields else ""
+        ch = old is not None and old_fields.get(fname) != value
+        rows.append(f'<TR><TD ALIGN="LEFT"{_bg(ch)}>{_grey(html(fname), grey)}</TD>'
+                    f'<TD COLSPAN="2" ALIGN="LEFT"{port}{_bg(ch)}>{_grey(html(value), grey)}</TD></TR>')
+    scene.node(node_id("obj", f"{o.address:x}"), _HEAP,
+               label=f"<{_TABLE}{''.join(rows)}</TABLE>>")
+    if not o.freed:
+        for p in o.pointers:
+            if p.target is None:
+                continue
+            style = dict(_EDGE_STYLE.get(p.kind, _EDGE_STYLE["Arc"]))
+            if p.kind == "ListArc":
+                style.update(color=id_colour(p.id))
+            scene.edge(f"{node_id('obj', f'{o.address:x}')}:f_{node_id('', p.field)[1:]}:e",
+                       f"{node_id('obj', f'{p.target:x}')}:hdr:w", **style)
+
+
+def _refcount_row(o, changed):
+    if o.freed:
+        value = _grey(f"<S>{o.refcount}</S>", True)
+        return (f'<TR><TD ALIGN="LEFT">{_grey("<S>refcount</S>", True)}</TD>'
+                f'<TD COLSPAN="2"{_bg(changed, FREED_BG)}>{value}</TD></TR>')
+    if o.saturated:
+        return ('<TR><TD ALIGN="LEFT">refcount</TD>'
+                f'<TD COLSPAN="2" BGCOLOR="{SATURATED}"><FONT COLOR="white"><B>SATURATED</B>'
+                '</FONT></TD></TR>')
+    return (f'<TR><TD ALIGN="LEFT">refcount</TD>'
+            f'<TD COLSPAN="2"{_bg(changed)}><B>{o.refcount}</B></TD></TR>')
+
+
+def _id_rows(o, i, diff, grey):
+    colour = id_colour(i)
+    rows = []
+    if i in o.links:
+        prev, nxt = o.links[i]
+        ch = _bg(diff("links", i))
+        linked = prev is not None or nxt is not None
+        p_text = "prev" if prev is not None else "prev: null"
+        n_text = "next" if nxt is not None else "next: null"
+        name = f'<FONT COLOR="{colour}"><B>links[{i}]</B></FONT>' if linked else f"links[{i}]"
+        rows.append(f'<TR><TD PORT="l{i}" ALIGN="LEFT"{ch}>{_grey(name, grey)}</TD>'
+                    f'<TD PORT="p{i}"{ch}>{_grey(p_text, grey or prev is None)}</TD>'
+                    f'<TD PORT="n{i}"{ch}>{_grey(n_text, grey or nxt is None)}</TD></TR>')
+    if i in o.self_ptrs:
+        sp = o.self_ptrs[i]
+        data, vt = sp if sp else (None, None)
+        text = f"self {abbreviate(data)}" + (f" | vtable {abbreviate(vt)}" if vt else "")
+        rows.append(f'<TR><TD ALIGN="LEFT"{_bg(diff("self_ptrs", i))}>self_ptr[{i}]</TD>'
+                    f'<TD COLSPAN="2">{_grey(text, grey or sp is None)}</TD></TR>')
+    holder = o.holders.get(i)
+    rows.append(f'<TR><TD ALIGN="LEFT"{_bg(diff("holders", i))}>{_grey(f"ListArc[{i}] held by", grey)}</TD>'
+                f'<TD COLSPAN="2"{_bg(diff("holders", i))}>'
+                f'{_grey(html(holder) if holder else "none", grey or not holder)}</TD></TR>')
+    if i in o.trackers:
+        state = "ListArc exists" if o.trackers[i] else "no ListArc"
+        rows.append(f'<TR><TD ALIGN="LEFT"{_bg(diff("trackers", i))}>AtomicTracker[{i}]</TD>'
+                    f'<TD COLSPAN="2">{_grey(state, grey)}</TD></TR>')
+    return rows
+
+
+# -- vtables, banner, legend ----------------------------------------------------------------
+def _vtable(scene, vt):
+    head = (f"<B>&lt;{html(vt.type_name)} as {html(vt.trait_name)}&gt;</B> vtable"
+            f" @{abbreviate(vt.address)}")
+    rows = [f'<TR><TD PORT="hdr" COLSPAN="2" BGCOLOR="#F7E3B5">{head}</TD></TR>',
+            f'<TR><TD ALIGN="LEFT">size</TD><TD ALIGN="LEFT">{vt.size}</TD></TR>',
+            f'<TR><TD ALIGN="LEFT">align</TD><TD ALIGN="LEFT">{vt.align}</TD></TR>']
+    for slot, desc in vt.slots:
+        value = html(desc) if desc is not None else _grey("NULL", True)
+        rows.append(f'<TR><TD ALIGN="LEFT">{html(slot)}</TD><TD ALIGN="LEFT">{value}</TD></TR>')
+    scene.node(node_id("vt", f"{vt.address:x}"), _RODATA, label=f"<{_TABLE}{''.join(rows)}</TABLE>>")
+
+
+def _banner(snapshot):
+    rows = []
+    if snapshot.locks:
+        held = ", ".join(html(x) for x in snapshot.locks)
+        rows.append(f'<TR><TD BGCOLOR="{SATURATED}"><FONT COLOR="white"><B>locks held: {held}'
+                    "</B><BR/>atomic context: no sleeping, GFP_ATOMIC only</FONT></TD></TR>")
+    for w in snapshot.warnings[-3:]:
+        rows.append(f'<TR><TD BGCOLOR="{CHANGED}" ALIGN="LEFT"><B>WARNING</B> {html(w, 70)}</TD></TR>')
+    return f"<{_TABLE}{''.join(rows)}</TABLE>>"
+
+
+def _graph_label(caption, legend):
+    rows = []
+    if caption:
+        rows.append(f'<TR><TD ALIGN="LEFT" COLSPAN="5"><B>{caption}</B></TD></TR>')
+    if legend:
+        rows.append(_LEGEND)
+    if not rows:
+        return ""
+    return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="3">{"".join(rows)}</TABLE>>'
+
+
+_LEGEND = (
+    '<TR><TD ALIGN="LEFT">━━ Arc (owns a count)</TD>'
+    '<TD ALIGN="LEFT">╍╍ ArcBorrow (borrows)</TD>'
+    '<TD ALIGN="LEFT"><B>▬▬ UniqueArc</B> (only owner)</TD>'
+    '<TD ALIGN="LEFT">┈┈ raw pointer (*const T)</TD>'
+    f'<TD ALIGN="LEFT"><FONT COLOR="{id_colour(0)}">━━ ID 0</FONT> '
+    f'<FONT COLOR="{id_colour(1)}">━━ ID 1</FONT> ListArc, next (prev thin)</TD></TR>'
+    f'<TR><TD ALIGN="LEFT" BGCOLOR="{CHANGED}">changed since last step</TD>'
+    f'<TD ALIGN="LEFT" BGCOLOR="{SATURATED}"><FONT COLOR="white">SATURATED refcount</FONT></TD>'
+    f'<TD ALIGN="LEFT"><FONT COLOR="{GREY}"><S>freed / moved</S></FONT></TD>'
+    '<TD ALIGN="LEFT">fat pointer: data | vtable</TD>'
+    '<TD ALIGN="LEFT">addresses: ffff8880…1040</TD></TR>'
+)

@@ -1,0 +1,68 @@
+"""Running graphviz: DOT source to SVG or PNG, cached by source text, with a clear error."""
+
+from __future__ import annotations
+
+import graphviz
+
+import kernelptr as kp
+
+from .dot import to_dot
+
+__all__ = ["render_svg", "render", "DotNotFound", "cache_info"]
+
+_CACHE: dict = {}   # (engine, format, DOT source) -> SVG text or PNG bytes
+
+
+class DotNotFound(kp.KernelPtrError):
+    """The graphviz `dot` program is not installed, so no picture can be drawn.
+
+    >>> print(DotNotFound.make("dot"))  # doctest: +NORMALIZE_WHITESPACE
+    cannot draw the heap: the graphviz program `dot` was not found on PATH
+      rule: widgets turn snapshots into pictures by running graphviz's `dot` (a separate program, not a Python package)
+      fix:  sudo apt-get install graphviz   (or: conda install -c conda-forge graphviz; brew install graphviz)
+    """
+
+    @classmethod
+    def make(cls, program: str) -> "DotNotFound":
+        return cls(f"cannot draw the heap: the graphviz program `{program}` was not found on PATH",
+                   rule="widgets turn snapshots into pictures by running graphviz's `dot` "
+                        "(a separate program, not a Python package)",
+                   fix="sudo apt-get install graphviz   (or: conda install -c conda-forge "
+                       "graphviz; brew install graphviz)")
+
+
+def render(source: str, fmt: str = "svg", engine: str = "dot", pinned: bool = False):
+    """Run graphviz on DOT `source` once; the same source again costs a dict lookup.
+
+    `pinned=True` runs `neato -n2`, which keeps the `pos` of every node (stable layouts).
+    SVG comes back as text, other formats as bytes.
+    """
+    key = (engine, fmt, pinned, source)
+    out = _CACHE.get(key)
+    if out is None:
+        try:
+            out = graphviz.pipe(engine, fmt, source.encode("utf-8"),
+                                neato_no_op=2 if pinned else None, quiet=True)
+        except graphviz.ExecutableNotFound:
+            raise DotNotFound.make(engine) from None
+        if fmt == "svg":
+            out = out.decode("utf-8")
+        _CACHE[key] = out
+    return out
+
+
+def render_svg(snapshot, previous=None, **options) -> str:
+    """The SVG text of `to_dot(snapshot, previous)` (cached by DOT source).
+
+    >>> import kernelptr as kp, widgets
+    >>> heap = kp.reset()
+    >>> a = kp.Arc.new(1, kp.GFP_KERNEL)
+    >>> widgets.render_svg(heap.snapshot()).lstrip().startswith("<?xml")
+    True
+    """
+    return render(to_dot(snapshot, previous, **options).source)
+
+
+def cache_info() -> dict:
+    """How many pictures the render cache holds (a revisited frame runs no `dot`)."""
+    return {"entries": len(_CACHE)}
