@@ -3,6 +3,7 @@
 from . import check as _check  # noqa: F401  (registers the list invariants with Heap)
 from . import unchecked
 from .cursor import Cursor, CursorPeek
+from .cursor_v6_11 import OldCursor, cursor_front_v6_11
 from .iter import IntoIter, Iter
 from .links import (AtomicTracker, ListLinks, ListLinksSelfPtr, impl_list_arc_safe,
                     impl_list_item, list_arc_safe_of, list_item_field)
@@ -14,4 +15,5 @@ _install_dyn(ListArc)   # `la.into_dyn(Trait)`: ListArc<T, ID> -> ListArc<dyn Tr
 
 __all__ = ["ListLinks", "ListLinksSelfPtr", "AtomicTracker", "impl_list_arc_safe",
            "impl_list_item", "list_arc_safe_of", "list_item_field", "ListArc", "List",
-           "Iter", "IntoIter", "Cursor", "CursorPeek", "unchecked"]
+           "Iter", "IntoIter", "Cursor", "CursorPeek", "OldCursor", "cursor_front_v6_11",
+           "unchecked"]
