@@ -67,3 +67,8 @@ __all__ += [
 from .rbtree import CursorMut, RBTree, RBTreeNode, RBTreeNodeReservation  # noqa: E402
 
 __all__ += ["RBTree", "RBTreeNode", "RBTreeNodeReservation", "CursorMut"]
+
+# -- workqueue (issue 4) -------------------------------------------------------------------
+from . import workqueue  # noqa: E402
+
+__all__ += ["workqueue"]

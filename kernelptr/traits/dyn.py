@@ -9,7 +9,7 @@ from __future__ import annotations
 from ..errors import BuildError, NotDynCompatible, ReceiverMismatch, TypeMismatch
 from ..types_ import type_name_of
 from .receiver import PointerAlias
-from .trait import implements, impl_of
+from .trait import impl_of, receiver_in
 from .vtable import require_impl, vtable_for
 
 __all__ = ["into_dyn", "TraitMethodCall", "install", "call_method", "concrete_type"]
@@ -149,10 +149,9 @@ def call_method(handle, trait, name: str, *args, _wrapped: bool = False, **kwarg
     otherwise. A by-value receiver consumes the handle; the method's `self` is dropped when
     the method returns unless it moved it on (stored it, pushed it, returned it)."""
     obj = handle._check(f"{trait.__name__}::{name}")
-    m = trait._kp_methods[name]
-    receiver = m.receiver
     vt = handle._vtable
     typ = vt.type if vt is not None else concrete_type(obj, wrapped=_wrapped)
+    receiver = receiver_in(typ, trait, name)
     own = type_name_of(typ)
     # Validate everything before changing anything.
     if receiver.pointer is not None and receiver.pointer != handle.kind:

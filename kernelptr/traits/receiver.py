@@ -12,7 +12,9 @@ from ..errors import TypeMismatch
 __all__ = ["Receiver", "receiver_of", "has_body", "PointerAlias"]
 
 #: Pointer kinds a receiver may name, and whether they take `self` by value.
-BY_VALUE = {"Arc": True, "ListArc": True, "UniqueArc": True, "ArcBorrow": False}
+#: `Pointer` stands for an associated type (`this: Self::Pointer`): each impl picks one.
+BY_VALUE = {"Arc": True, "ListArc": True, "UniqueArc": True, "ArcBorrow": False,
+            "Pointer": True}
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,8 @@ class Receiver:
         """The receiver's Rust type, e.g. `Arc<Ping>` or `&Ping`."""
         if self.pointer is None:
             return f"&{self_name}"
+        if self.pointer == "Pointer":
+            return f"{self_name}::Pointer"
         inner = f"{self.wrapper}<{self_name}>" if self.wrapper else self_name
         return f"{self.pointer}<{inner}>"
 

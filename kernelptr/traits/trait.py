@@ -8,7 +8,8 @@ from ..errors import ReceiverMismatch, TraitNotImplemented
 from ..types_ import type_name_of
 from .receiver import Receiver, has_body, receiver_of
 
-__all__ = ["Trait", "TraitMethod", "impl_trait", "vtable", "implements", "impl_of"]
+__all__ = ["Trait", "TraitMethod", "impl_trait", "vtable", "implements", "impl_of",
+           "receiver_in"]
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,7 @@ def impl_trait(trait: type):
         tname = trait.__name__
         own = _type_name(cls)
         where = f"impl {tname} for {own}"
-        missing, methods = [], {}
+        missing, methods, receivers = [], {}, {}
         for name, m in trait._kp_methods.items():
             fn = cls.__dict__.get(name)
             if fn is None:
@@ -125,7 +126,9 @@ def impl_trait(trait: type):
             got = receiver_of(fn, cls.__name__, f"{where}::{name}")
             if own != cls.__name__ and got == Receiver():
                 got = receiver_of(fn, own, f"{where}::{name}")
-            if got != m.receiver:
+            if m.receiver.pointer == "Pointer" and got.by_value and got.pointer != "Pointer":
+                pass    # the impl chooses `type Pointer` (Arc<Self>, a unique box, ...)
+            elif got != m.receiver:
                 raise ReceiverMismatch(
                     f"{where}: method `{name}` has an incompatible receiver: the trait "
                     f"declares `{m.receiver!r}`, the impl `{got!r}`",
@@ -134,6 +137,7 @@ def impl_trait(trait: type):
                           f"expected `{m.receiver.rust(own)}`, found `{got.rust(own)}`",
                     fix=f"annotate self as the trait does ({m.receiver!r})")
             methods[name] = fn
+            receivers[name] = got
         if missing:
             names = ", ".join(f"`{n}`" for n in missing)
             raise TraitNotImplemented(
@@ -145,6 +149,9 @@ def impl_trait(trait: type):
         impls = dict(cls.__dict__.get("_kp_impls", {}))
         impls[trait] = methods
         cls._kp_impls = impls
+        chosen = dict(cls.__dict__.get("_kp_receivers", {}))
+        chosen[trait] = receivers
+        cls._kp_receivers = chosen
         if trait._kp_vtable_attr:
             for name in trait._kp_methods:
                 const = f"HAS_{name.upper()}"
@@ -157,6 +164,13 @@ def impl_trait(trait: type):
 def implements(cls, trait) -> bool:
     """Whether `impl Trait for Type` was declared (`T: Trait` holds)."""
     return trait in getattr(cls, "_kp_impls", {})
+
+
+def receiver_in(cls, trait, name: str):
+    """The receiver `cls`'s impl of `trait` uses for `name` (the trait's, unless the trait
+    leaves the pointer to the impl with `Self::Pointer`)."""
+    return cls.__dict__.get("_kp_receivers", {}).get(trait, {}).get(
+        name, trait._kp_methods[name].receiver)
 
 
 def impl_of(cls, trait) -> dict:
