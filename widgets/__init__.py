@@ -6,5 +6,6 @@ Views only read `kp.Snapshot`s; graphviz, ipywidgets and matplotlib live here an
 
 from .dot import to_dot
 from .render import DotNotFound, render_svg
+from .stepper import Stepper
 
-__all__ = ["to_dot", "render_svg", "DotNotFound"]
+__all__ = ["to_dot", "render_svg", "DotNotFound", "Stepper"]

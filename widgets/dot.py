@@ -209,7 +209,7 @@ def _list(scene, lst, before):
     scene.node(name, _STACK, label=f"<{_TABLE}{rows}</TABLE>>")
     if lst.items and not lst.dropped:
         scene.edge(f"{name}:f:e", f"{node_id('obj', f'{lst.items[0]:x}')}:l{lst.id}:w",
-                   label="first", color=colour, fontcolor=colour, penwidth="2.5")
+                   color=colour, penwidth="2.5")   # the cell it leaves says `first`
 
 
 def _links(scene, snapshot):

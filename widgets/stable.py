@@ -1,0 +1,76 @@
+"""Stable layout: lay out every frame's nodes once, then pin them so nothing jumps between steps."""
+
+from __future__ import annotations
+
+import json
+
+from .dot import Scene
+from .render import render
+
+__all__ = ["StableLayout"]
+
+
+class StableLayout:
+    """Positions for the union of the nodes of several scenes, from one `dot` run.
+
+    Each frame is then drawn by `neato -n2` with every node pinned at its union position
+    (`pos="x,y!"`), clusters at their union boxes and two invisible corner anchors keeping the
+    canvas the same size, so a node present in two frames sits at the same centre in both.
+    Nodes absent from a frame are left out of it (their place stays empty).
+
+    >>> from widgets.dot import Scene
+    >>> s = Scene(); s.node("a", None, label="a"); s.node("b", None, label="b"); s.edge("a", "b")
+    >>> layout = StableLayout([s])
+    >>> sorted(layout.positions)
+    ['a', 'b']
+    """
+
+    def __init__(self, scenes):
+        self.union = _union(scenes)
+        # Lay out without the caption and legend: neato adds the graph label under the pinned
+        # nodes itself, so the corner anchors must enclose the nodes and clusters only.
+        bare = Scene(self.union.nodes, self.union.edges, "", False)
+        data = json.loads(render(bare.digraph().source, "json"))
+        self.positions = {}
+        self.boxes = {}
+        for obj in data.get("objects", []):
+            if "pos" in obj:
+                x, y = obj["pos"].split(",")
+                self.positions[obj["name"]] = (float(x), float(y))
+            elif "bb" in obj and obj["name"].startswith("cluster"):
+                self.boxes[obj["name"]] = obj["bb"]
+        x0, y0, x1, y1 = (float(v) for v in data["bb"].split(","))
+        self.corners = {"_corner_lo": (x0, y0), "_corner_hi": (x1, y1)}
+
+    def source(self, scene: Scene) -> str:
+        """The pinned DOT source of one frame's `scene` (render it with `pinned=True`)."""
+        pinned = Scene(dict(scene.nodes), list(scene.edges), scene.caption, scene.legend)
+        for name in self.corners:
+            pinned.node(name, None, shape="point", style="invis", width="0", label="")
+        present = {n: p for n, p in self.positions.items() if n in scene.nodes}
+        present.update(self.corners)
+        return pinned.digraph(positions=present, boxes=self.boxes).source
+
+
+def _union(scenes) -> Scene:
+    """Every node of every scene (the version with the most rows, so pinned nodes fit), every
+    distinct edge, and the longest caption (so the canvas has room for each frame's)."""
+    union = Scene()
+    sizes: dict = {}
+    seen: set = set()
+    for scene in scenes:
+        union.legend = scene.legend
+        if len(scene.caption) > len(union.caption):
+            union.caption = scene.caption
+        for name, (cluster, attrs) in scene.nodes.items():
+            label = str(attrs.get("label", ""))
+            size = (label.count("<TR"), len(label))
+            if name not in sizes or size > sizes[name]:
+                sizes[name] = size
+                union.nodes[name] = (cluster, attrs)
+        for tail, head, attrs in scene.edges:
+            key = (tail, head, tuple(sorted(attrs.items())))
+            if key not in seen:
+                seen.add(key)
+                union.edges.append((tail, head, attrs))
+    return union
