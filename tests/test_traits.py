@@ -254,3 +254,15 @@ def test_trait_with_uniquearc_receiver_is_not_dyn_compatible(heap):
         a.into_dyn(Build)
     assert a.is_live()
     a.drop()
+
+
+def test_fat_pointers_stay_fat_through_clone_and_borrow(heap):
+    d = kp.Arc.new(Dog("rex"), kp.GFP_KERNEL).into_dyn(Speak)
+    c = d.clone()
+    b = d.as_arc_borrow()
+    assert c.type_str() == "Arc<dyn Speak>" and b.type_str() == "ArcBorrow<dyn Speak>"
+    e = b.clone_arc()
+    assert e._vtable is d._vtable and d.refcount == 3
+    assert c.speak() == "rex: woof"
+    for h in (c, d, e):
+        h.drop()

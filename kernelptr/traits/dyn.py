@@ -170,10 +170,12 @@ def call_method(handle, trait, name: str, *args, _wrapped: bool = False, **kwarg
     heap = obj.heap
     if receiver.pointer is None:
         this = inner if inner is not None and (vt is not None or _wrapped) else obj.value
-    elif receiver.by_value:
-        this = handle._transfer(f"{trait.__name__}::{name}")
     else:
-        this = handle._clone_handle(obj)
+        this = handle._transfer(f"{trait.__name__}::{name}") if receiver.by_value else \
+            handle._clone_handle(obj)
+        # Inside the method `self` has the concrete type: a thin pointer.
+        this._vtable = None
+        this._dyn_name = None
     if vt is not None:
         heap.emit(f"<dyn {trait.__name__}>::{name}",
                   f"dynamic dispatch: load slot {vt.slot_of(name)} of vtable {vt.address:#x}, "
@@ -224,16 +226,43 @@ def _dyn_type_str(original):
         obj = self._obj
         if self._dyn_name and obj is not None:
             inner = unsized_inner(obj.value)
-            name = type_name_of(inner) if inner is not None else obj.type_name
-            return text.replace(name, f"dyn {self._dyn_name}", 1)
+            if inner is None:
+                return text.replace(obj.type_name, f"dyn {self._dyn_name}", 1)
+            return text.replace(f"<{type_name_of(inner)}>", f"<dyn {self._dyn_name}>", 1)
         return text
 
     type_str._kp_dyn = True
     return type_str
 
 
+def _keeps_dyn(method):
+    """Wrap a method returning another pointer to the same object so that the result stays
+    a fat pointer (`Arc<dyn T>::clone` is an `Arc<dyn T>`)."""
+    def wrapper(self, *args, **kwargs):
+        vt, dyn = self._vtable, self._dyn_name
+        result = method(self, *args, **kwargs)
+        if vt is not None and getattr(result, "_obj", None) is self._obj and \
+                result._vtable is None:
+            result._vtable = vt
+            result._dyn_name = dyn
+        return result
+
+    wrapper._kp_dyn = True
+    wrapper.__doc__ = method.__doc__
+    wrapper.__name__ = method.__name__
+    return wrapper
+
+
+_KEEP_DYN = ("_clone_handle", "clone", "as_arc_borrow", "clone_arc", "into_arc")
+
+
 def install(cls) -> None:
-    """Give a handle class `into_dyn`, `P[T]` in annotations and trait-method calls."""
+    """Give a handle class `into_dyn`, `P[T]` in annotations and trait-method calls, and
+    keep fat pointers fat through clone/borrow/conversion methods."""
+    for name in _KEEP_DYN:
+        method = getattr(cls, name, None)
+        if method is not None and not getattr(method, "_kp_dyn", False):
+            setattr(cls, name, _keeps_dyn(method))
     if "into_dyn" not in cls.__dict__:
         cls.into_dyn = into_dyn
     if "__class_getitem__" not in cls.__dict__:
