@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import types
 
 from .errors import BorrowError, UseAfterFree, UseAfterMove
 from .events import Location, is_user_frame, user_frame
@@ -226,8 +227,13 @@ def register_expander(fn) -> None:
     _EXPANDERS.append(fn)
 
 
+#: Values that can never hold a handle: skipped at once (names are looked up every event).
+_PLAIN = (int, float, str, bytes, bool, type(None), type, types.ModuleType, types.FunctionType,
+          types.BuiltinFunctionType, types.MethodType)
+
+
 def _walk(name: str, value, out: dict, depth: int) -> None:
-    if id(value) in out:
+    if isinstance(value, _PLAIN) or id(value) in out:
         return
     if isinstance(value, Handle) or getattr(value, "_kp_labelled", False):
         out[id(value)] = (name, value)

@@ -260,8 +260,7 @@ class Capture:
                                  h.address, h._id,
                                  vt.address if vt is not None else None,
                                  h._dyn_name))
-        self.lists = [(lst, tuple(o.address for o in lst._items()), lst._dropped)
-                      for lst in heap.lists]
+        self.lists = [(lst, _list_items(lst, heap), lst._dropped) for lst in heap.lists]
         self.vtables = [vt.snapshot() for vt in heap.vtables.values()]
         self.raws = [p for p in heap.raw_pointers if not p.reclaimed]
         self.locks = tuple(lock.name for lock in heap._locks_held)
@@ -307,7 +306,7 @@ class Capture:
                         resolved[i] = f"list {list_labels[id(holder)]}"
                     else:
                         resolved[i] = handle_labels.get(id(holder)) or label(holder, "ListArc")
-                o = replace(o, holders=resolved)
+                o = _with_holders(o, resolved)
             objects.append(o)
         raws = []
         for p in self.raws:
@@ -316,6 +315,32 @@ class Capture:
         return Snapshot(self.step, tuple(objects), tuple(handles), tuple(lists),
                         tuple(self.vtables), tuple(raws), self.locks, self.warnings,
                         self.allocs, self.frees)
+
+
+_HOLDERS_CACHE: dict = {}
+
+
+def _with_holders(snap: ObjectSnap, resolved: dict) -> ObjectSnap:
+    """`snap` with its ListArc holders filled in, shared while neither changes."""
+    key = (id(snap), tuple(resolved.items()))
+    hit = _HOLDERS_CACHE.get(snap.address)
+    if hit is not None and hit[0] == key and hit[1] is not None:
+        return hit[1]
+    done = replace(snap, holders=resolved)
+    _HOLDERS_CACHE[snap.address] = (key, done, snap)   # keeps `snap` alive: its id is stable
+    return done
+
+
+def _list_items(lst, heap) -> tuple:
+    """A list's item addresses, walked again only when the list changed (or when unchecked
+    code, which can rewrite any list's links, is in play)."""
+    cached = getattr(lst, "_kp_items_cache", None)
+    corrupting = any(other._unchecked for other in heap.lists)
+    if cached is not None and cached[0] == lst._generation and not corrupting:
+        return cached[1]
+    items = tuple(o.address for o in lst._items())
+    lst._kp_items_cache = (lst._generation, items)
+    return items
 
 
 def take(heap, frame) -> Snapshot:
