@@ -9,6 +9,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 import kernelptr as kp
 
 LISTS = {"a0": 0, "b0": 0, "a1": 1, "b1": 1}
+has_cursor = precondition(lambda self: self.cursor is not None)
 
 
 class ListMachine(RuleBasedStateMachine):
@@ -40,6 +41,10 @@ class ListMachine(RuleBasedStateMachine):
     def store(self, la, id):
         assert isinstance(la, kp.ListArc) and la.id == id
         self.las[(la.address, id)] = la
+
+    def at_cursor(self):
+        name, c, i = self.cursor
+        return name, c, i, self.model[name]
 
     def touched(self, name):
         """Using list `name` by another path ends the cursor's borrow."""
@@ -143,11 +148,10 @@ class ListMachine(RuleBasedStateMachine):
         c = lst.cursor_back() if back else lst.cursor_front()
         self.cursor = (name, c, len(self.model[name]) if back else 0)
 
-    @precondition(lambda self: self.cursor is not None)
+    @has_cursor
     @rule(forward=st.booleans())
     def move(self, forward):
-        name, c, i = self.cursor
-        items = self.model[name]
+        name, c, i, items = self.at_cursor()
         moved = c.move_next() if forward else c.move_prev()
         assert moved == (i < len(items) if forward else i > 0)
         if moved:
@@ -156,14 +160,13 @@ class ListMachine(RuleBasedStateMachine):
         self.check_peeks()
 
     def check_peeks(self):
-        name, c, i = self.cursor
-        items = self.model[name]
+        name, c, i, items = self.at_cursor()
         nxt = c.peek_next()       # one peek at a time: a second one ends the first's borrow
         assert (nxt and nxt.arc().address) == (items[i] if i < len(items) else None)
         prev = c.peek_prev()
         assert (prev and prev.arc().address) == (items[i - 1] if i > 0 else None)
 
-    @precondition(lambda self: self.cursor is not None)
+    @has_cursor
     @rule(data=st.data(), after=st.booleans())
     def cursor_insert(self, data, after):
         name, c, i = self.cursor
@@ -176,11 +179,10 @@ class ListMachine(RuleBasedStateMachine):
         self.cursor = (name, c, i if after else i + 1)
         self.check_peeks()
 
-    @precondition(lambda self: self.cursor is not None)
+    @has_cursor
     @rule(forward=st.booleans())
     def cursor_remove(self, forward):
-        name, c, i = self.cursor
-        items = self.model[name]
+        name, c, i, items = self.at_cursor()
         la = c.remove_next() if forward else c.remove_prev()
         if forward and i == len(items) or not forward and i == 0:
             assert la is None

@@ -16,16 +16,8 @@ class Cursor:
     another path ends that borrow, and a later use of the cursor raises `BorrowError`.
 
     >>> import kernelptr as kp
-    >>> heap = kp.reset()
-    >>> @kp.impl_list_item(id=0, using="links")
-    ... @kp.impl_list_arc_safe(id=0, untracked=True)
-    ... @kp.struct
-    ... class Job:
-    ...     n: int
-    ...     links: kp.ListLinks[0]
-    >>> q = kp.List(Job)
-    >>> for n in (1, 3):
-    ...     q.push_back(kp.ListArc.new(Job(n), kp.GFP_KERNEL))
+    >>> from kernelptr.list.example import Job, queue
+    >>> q = queue(1, 3)                             # a List<Job, 0>: Job(1), Job(3)
     >>> c = q.cursor_front()
     >>> c.move_next(), c.peek_next().n
     (True, 3)

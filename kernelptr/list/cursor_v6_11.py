@@ -11,16 +11,8 @@ __all__ = ["OldCursor", "cursor_front_v6_11"]
 def cursor_front_v6_11(lst):
     """`List::cursor_front` as in v6.11-v6.14: a cursor at the first item, None if empty.
 
-    >>> import kernelptr as kp
-    >>> heap = kp.reset()
-    >>> @kp.impl_list_item(id=0, using="links")
-    ... @kp.impl_list_arc_safe(id=0, untracked=True)
-    ... @kp.struct
-    ... class Job:
-    ...     n: int
-    ...     links: kp.ListLinks[0]
-    >>> q = kp.List(Job)
-    >>> kp.list.cursor_front_v6_11(q) is None
+    >>> from kernelptr.list.example import queue
+    >>> cursor_front_v6_11(queue()) is None        # an empty List<Job, 0>
     True
     """
     lst._use("List::cursor_front", mutate=True)
@@ -34,6 +26,11 @@ def cursor_front_v6_11(lst):
 class OldCursor(Cursor):
     """A cursor at one item: the kernel's `list::Cursor` before v6.15 (`current`, and
     consuming `next`, `prev`, `remove`).
+
+    >>> from kernelptr.list.example import queue
+    >>> c = cursor_front_v6_11(queue(1, 2)).next()
+    >>> c.current().n, c.next()
+    (2, None)
 
     **Invariants**: `current` is an item of the list.
     """

@@ -14,17 +14,8 @@ class Iter:
     (it is fused). Changing the list ends its borrow; using it afterwards raises
     `BorrowError`.
 
-    >>> import kernelptr as kp
-    >>> heap = kp.reset()
-    >>> @kp.impl_list_item(id=0, using="links")
-    ... @kp.impl_list_arc_safe(id=0, untracked=True)
-    ... @kp.struct
-    ... class Job:
-    ...     n: int
-    ...     links: kp.ListLinks[0]
-    >>> q = kp.List(Job)
-    >>> q.push_back(kp.ListArc.new(Job(1), kp.GFP_KERNEL))
-    >>> it = iter(q)
+    >>> from kernelptr.list.example import queue
+    >>> it = iter(queue(1))                         # a List<Job, 0> holding Job(1)
     >>> next(it).n, next(it, None)
     (1, None)
 
@@ -64,18 +55,8 @@ class IntoIter:
     """A consuming iterator: the kernel's `list::IntoIter<T, ID>` (`next` pops the front,
     `next_back` pops the back), yielding each item's `ListArc`.
 
-    >>> import kernelptr as kp
-    >>> heap = kp.reset()
-    >>> @kp.impl_list_item(id=0, using="links")
-    ... @kp.impl_list_arc_safe(id=0, untracked=True)
-    ... @kp.struct
-    ... class Job:
-    ...     n: int
-    ...     links: kp.ListLinks[0]
-    >>> q = kp.List(Job)
-    >>> for n in (1, 2, 3):
-    ...     q.push_back(kp.ListArc.new(Job(n), kp.GFP_KERNEL))
-    >>> it = q.into_iter()
+    >>> from kernelptr.list.example import queue
+    >>> it = queue(1, 2, 3).into_iter()             # Job(1), Job(2), Job(3)
     >>> it.next_back().n, [la.n for la in it]
     (3, [1, 2])
     """

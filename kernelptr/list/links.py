@@ -214,15 +214,12 @@ def impl_list_arc_safe(T=None, *, id: int = 0, untracked: bool = False,
 def impl_list_item(T=None, *, id: int = 0, using: str = "links"):
     """`impl_list_item!`: `T` can be in a `List<T, id>` through its links field `using`.
 
-    >>> import kernelptr as kp
-    >>> @kp.impl_list_item(id=0, using="links")
-    ... @kp.impl_list_arc_safe(id=0, untracked=True)
-    ... @kp.struct
-    ... class Node:
-    ...     value: int
-    ...     links: kp.ListLinks[0]
-    >>> kp.list.list_item_field(Node, 0)
-    'links'
+    `kernelptr/list/example.py` declares its `Job` with `@kp.impl_list_item(id=0,
+    using="links")` above `@kp.impl_list_arc_safe(...)` above `@kp.struct`:
+
+    >>> from kernelptr.list.example import Job
+    >>> list_item_field(Job, 0), list_item_field(Job, 1)
+    ('links', None)
     """
 
     def apply(cls):

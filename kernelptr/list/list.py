@@ -27,12 +27,7 @@ class List:
 
     >>> import kernelptr as kp
     >>> heap = kp.reset()
-    >>> @kp.impl_list_item(id=0, using="links")
-    ... @kp.impl_list_arc_safe(id=0, untracked=True)
-    ... @kp.struct
-    ... class Job:
-    ...     n: int
-    ...     links: kp.ListLinks[0]
+    >>> from kernelptr.list.example import Job     # n: int, links: ListLinks<0>
     >>> q = kp.List(Job)
     >>> for n in (1, 2, 3):
     ...     q.push_back(kp.ListArc.new(Job(n), kp.GFP_KERNEL))

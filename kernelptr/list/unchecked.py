@@ -19,15 +19,10 @@ def push_back(lst, arc) -> None:
     `arc` (counted as held "unchecked"); `heap.check()` names every inconsistent link.
 
     >>> import kernelptr as kp
+    >>> from kernelptr.list.example import Job, queue
     >>> heap = kp.reset()
-    >>> @kp.impl_list_item(id=0, using="links")
-    ... @kp.impl_list_arc_safe(id=0, untracked=True)
-    ... @kp.struct
-    ... class Job:
-    ...     links: kp.ListLinks[0]
-    >>> a, b = kp.List(Job), kp.List(Job)
-    >>> x = kp.Arc.new(Job(), kp.GFP_KERNEL)
-    >>> a.push_back(kp.ListArc.new(Job(), kp.GFP_KERNEL))
+    >>> a, b = queue(2), queue()
+    >>> x = kp.Arc.new(Job(1), kp.GFP_KERNEL)
     >>> kp.unchecked.push_back(a, x)
     >>> kp.unchecked.push_back(b, x)        # the same links, now in two rings
     >>> len(heap.problems()) > 0
