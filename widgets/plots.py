@@ -1,0 +1,198 @@
+"""Plots (matplotlib Figures): refcounts and ListArc ownership over steps, layouts, op cost."""
+
+from __future__ import annotations
+
+import time
+
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+import kernelptr as kp
+from kernelptr.layout import POINTER_SIZES
+
+from .style import GREY, PALETTE, SATURATED, abbreviate
+
+__all__ = ["plot_refcounts", "plot_ownership", "plot_layout", "plot_op_cost"]
+
+_COLOURS = [PALETTE[k] for k in ("blue", "orange", "green", "purple", "sky", "vermillion",
+                                 "yellow", "black")]
+
+
+def _object_name(o) -> str:
+    return f"{o.kind}<{o.type_name}> @{abbreviate(o.address)}"
+
+
+def plot_refcounts(recording) -> Figure:
+    """The refcount of every object over the steps of `recording` (one line per object).
+
+    Steps are numbered from 1, as in the Stepper. A saturated count is drawn as a red cross
+    above the lines (its value means "leaked"). Lines are nudged apart by a few hundredths so
+    that objects with equal counts do not hide each other.
+    """
+    fig = Figure(figsize=(8, 4))
+    ax = fig.add_subplot()
+    series: dict = {}
+    saturated: dict = {}
+    for i, frame in enumerate(recording.frames):
+        for o in frame.snapshot.objects:
+            if o.saturated:
+                saturated.setdefault(o.address, []).append(i + 1)
+            series.setdefault(o.address, (_object_name(o), {}))[1][i + 1] = (
+                None if o.saturated else o.refcount)
+    top = 1
+    for n, (address, (name, values)) in enumerate(series.items()):
+        xs = sorted(values)
+        ys = [values[x] + 0.04 * n if values[x] is not None else float("nan") for x in xs]
+        top = max([top] + [round(y) for y in ys if y == y])
+        ax.plot(xs, ys, drawstyle="steps-post", marker="o", label=name,
+                color=_COLOURS[n % len(_COLOURS)], linewidth=2)
+    for address, steps in saturated.items():
+        ax.scatter(steps, [top + 1] * len(steps), marker="X", s=90, color=SATURATED,
+                   label=f"{series[address][0]} SATURATED", zorder=3)
+    ax.set_xlabel("step")
+    ax.set_ylabel("refcount")
+    ax.set_title("refcount per object")
+    ax.set_ylim(bottom=0)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    if series:
+        ax.legend(loc="upper left", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def plot_ownership(recording) -> Figure:
+    """Who holds each object's ListArc for each list ID, step by step (one bar per object
+    and ID, a coloured segment per holder: a handle's name, `list q`, or none)."""
+    fig = Figure(figsize=(8, 3))
+    ax = fig.add_subplot()
+    rows: dict = {}     # (address, id) -> {step: holder}
+    for i, frame in enumerate(recording.frames):
+        for o in frame.snapshot.objects:
+            for lid in sorted(set(o.holders) | set(o.links)):
+                rows.setdefault((o.address, lid, _object_name(o)), {})[i + 1] = (
+                    o.holders.get(lid) or "none")
+    colours: dict = {"none": "#E8E8E8"}
+    for r, (key, steps) in enumerate(rows.items()):
+        for start, stop, holder in _segments(steps):
+            colour = colours.setdefault(holder, _COLOURS[(len(colours) - 1) % len(_COLOURS)])
+            ax.broken_barh([(start - 0.5, stop - start)], (r - 0.4, 0.8), facecolors=colour,
+                           edgecolor="white")
+            ax.text((start + stop - 1) / 2, r, holder, ha="center", va="center", fontsize=9,
+                    color=_ink(colour), clip_on=True)
+    ax.set_yticks(range(len(rows)), [f"{name} ID {lid}" for (_, lid, name) in rows])
+    ax.set_xlabel("step")
+    ax.set_title("ListArc holder per object and ID")
+    if not rows:
+        ax.text(0.5, 0.5, "no ListArc in this recording", ha="center", va="center",
+                transform=ax.transAxes, color=GREY)
+    fig.tight_layout()
+    return fig
+
+
+def _ink(colour: str) -> str:
+    """Black text on light colours, white on dark ones."""
+    r, g, b = (int(colour[k:k + 2], 16) for k in (1, 3, 5))
+    return "black" if 0.299 * r + 0.587 * g + 0.114 * b > 140 else "white"
+
+
+def _segments(steps: dict):
+    """Runs of equal holders: (first step, step after the last, holder)."""
+    run = None
+    for i in sorted(steps):
+        if run and run[2] == steps[i] and run[1] == i:
+            run[1] = i + 1
+            continue
+        if run:
+            yield tuple(run)
+        run = [i, i + 1, steps[i]]
+    if run:
+        yield tuple(run)
+
+
+def plot_layout(types=(bool, int, str)) -> Figure:
+    """Bytes: the kernel's `ArcInner<T>` (4-byte refcount_t) against std's (two usize
+    counters) for a few `T`, and the sizes of the pointer types themselves."""
+    fig = Figure(figsize=(10, 4))
+    left, right = fig.subplots(1, 2)
+    layouts = [kp.layout(t) for t in types]
+    ys = range(len(layouts))
+    left.barh([y + 0.2 for y in ys], [x.arc_inner for x in layouts], height=0.4,
+              color=PALETTE["blue"], label="kernel ArcInner<T>")
+    left.barh([y - 0.2 for y in ys], [x.std_arc_inner for x in layouts], height=0.4,
+              color=PALETTE["orange"], label="std ArcInner<T>")
+    left.set_yticks(list(ys), [x.type_name for x in layouts])
+    left.set_xlabel("bytes")
+    left.set_title("ArcInner<T>: kernel vs std")
+    left.set_xlim(0, 1.7 * max(x.std_arc_inner for x in layouts))   # room for the legend
+    left.legend(fontsize=9, loc="center right")
+    names = list(POINTER_SIZES)
+    right.barh(range(len(names)), [POINTER_SIZES[n] for n in names],
+               color=[PALETTE["green"] if "dyn" in n or "Links" in n else PALETTE["sky"]
+                      for n in names])
+    right.set_yticks(range(len(names)), names, fontsize=9)
+    right.set_xlabel("bytes")
+    right.set_title("pointers, links and fat pointers")
+    fig.tight_layout()
+    return fig
+
+
+def plot_op_cost(lengths=(10, 100, 1000, 10000), repeats: int = 20) -> Figure:
+    """Removing the middle item: `kp.List.remove` (intrusive, O(1): unlink via the item's own
+    links) against `list.remove` on a Python list (O(n): search, then shift), measured with
+    `time.perf_counter` in a private heap (the learner's heap is untouched)."""
+    intrusive, python = [], []
+    for n in lengths:
+        intrusive.append(_time_list_remove(n, repeats))
+        items = list(range(n))
+        python.append(_time(lambda: (items.remove(n // 2), items.insert(n // 2, n // 2)),
+                            repeats))
+    fig = Figure(figsize=(7, 4))
+    ax = fig.add_subplot()
+    ax.plot(lengths, [t * 1e6 for t in intrusive], marker="o", color=PALETTE["blue"],
+            linewidth=2, label="kp.List.remove(item)  (intrusive, O(1))")
+    ax.plot(lengths, [t * 1e6 for t in python], marker="s", color=PALETTE["orange"],
+            linewidth=2, label="Python list.remove(x)  (O(n))")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("list length")
+    ax.set_ylabel("µs per removal (+ re-insert)")
+    ax.set_title("removing the middle item")
+    ax.legend(fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def _time(fn, repeats: int) -> float:
+    """The fastest of `repeats` runs of `fn`, in seconds (the minimum is the least noisy)."""
+    best = float("inf")
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def _time_list_remove(n: int, repeats: int) -> float:
+    @kp.struct
+    class Item:
+        n: int
+        links: kp.ListLinks[0]
+
+    kp.impl_list_arc_safe(Item, id=0, untracked=True)
+    kp.impl_list_item(Item, id=0, using="links")
+    with kp.Heap(record_events=False):
+        q = kp.List(Item, id=0)
+        middle = None
+        for k in range(n):
+            la = kp.ListArc.new(Item(k), kp.GFP_KERNEL)
+            if k == n // 2:
+                middle = la.clone_arc()
+            q.push_back(la)
+
+        def remove_and_reinsert():
+            q.push_back(q.remove(middle))
+
+        best = _time(remove_and_reinsert, repeats)
+        q.drop()
+        kp.drop(middle)
+    return best
