@@ -219,6 +219,19 @@ def test_list_in_struct_is_dropped_with_it(heap):
     assert heap.free_count == 2
 
 
+def test_list_moved_into_struct_survives_the_scope_that_made_it(heap):
+    @kp.struct
+    class Queue:
+        items: kp.List
+
+    with kp.scope() as s:
+        q = filled([1])
+        owner = s.keep(kp.Arc.new(Queue(q), kp.GFP_KERNEL))
+    assert not q._dropped and q._inside is not None and ns(q) == [1]
+    owner.drop()
+    assert q._dropped and heap.free_count == 2
+
+
 def test_scope_drops_lists_made_inside(heap):
     with kp.scope():
         q = filled([1, 2])

@@ -145,6 +145,13 @@ class CursorPeek:
     Reading a field reads the item (`Deref`); `arc()` gives an `ArcBorrow`; `remove()` takes
     the item out and returns its ListArc, keeping the cursor between the same survivors.
 
+    >>> from kernelptr.list.example import queue
+    >>> q = queue(1, 2)
+    >>> c = q.cursor_front()
+    >>> peek = c.peek_next()
+    >>> peek.n, peek.arc().kind, peek.remove().kind, [j.n for j in q]
+    (1, 'ArcBorrow', 'ListArc', [2])
+
     **Invariants**: valid only until the cursor is used again.
     """
 
