@@ -42,13 +42,13 @@ __all__ = [
 ]
 
 # -- traits, trait objects, vtables (issue 4) ---------------------------------------------
-from .traits import (CVtable, DispatchReport, PointerType, Trait, Vtable, c_vtable,  # noqa: E402
-                     check_dispatch_from_dyn, impl_trait, implements, pointer_type, vtable,
-                     vtable_for)
+from .traits import (CVtable, DispatchReport, PointerType, Trait, Unsized,  # noqa: E402
+                     Vtable, c_vtable, check_dispatch_from_dyn, impl_dyn_list_item,
+                     impl_trait, implements, pointer_type, vtable, vtable_for)
 
 __all__ += ["Trait", "impl_trait", "implements", "vtable", "Vtable", "vtable_for", "CVtable",
             "c_vtable", "check_dispatch_from_dyn", "pointer_type", "PointerType",
-            "DispatchReport"]
+            "DispatchReport", "Unsized", "impl_dyn_list_item"]
 
 # -- intrusive lists and ListArc (issue 3) -------------------------------------------------
 from . import list  # noqa: E402

@@ -1,0 +1,240 @@
+"""Lists of trait objects: `List<Wrapper<dyn Trait>>`, whose links store a fat self pointer.
+
+A `dyn Trait` has no links at a uniform offset, so the kernel wraps each value in a struct
+whose *last* field is the unsized value and whose links are a `ListLinksSelfPtr`; the list is
+declared for `Wrapper<dyn Trait>` only (Binder's `DTRWrap<dyn DeliverToRead>`). This module
+adds that to the model: `kp.Unsized`, `kp.impl_dyn_list_item`, and the List hooks that check
+the fat `ListArc`, store its (data, vtable) pointer on insertion and read it back on removal.
+"""
+
+from __future__ import annotations
+
+from ..errors import BuildError, TraitNotImplemented, TypeMismatch, UseAfterFree
+from ..list.links import ListLinksSelfPtr, require_list_arc_safe
+from ..list.list import List
+from ..list.list_arc import ListArc, expect_handle
+from ..ownership import Handle
+from ..types_ import type_name_of
+from . import dyn
+from .receiver import PointerAlias
+from .trait import Trait
+
+__all__ = ["Unsized", "impl_dyn_list_item", "dyn_type", "install_list_support"]
+
+
+class _UnsizedType:
+    """The annotation of a wrapper's last field: `wrapped: T` with `T: ?Sized`."""
+
+    def __repr__(self) -> str:
+        return "kp.Unsized"
+
+
+#: Annotate a struct's last field with `kp.Unsized` to let the struct unsize (`T: ?Sized`).
+Unsized = _UnsizedType()
+
+
+def _unsized_field(cls) -> str | None:
+    fields = getattr(cls, "_kp_fields", ())
+    if fields and getattr(cls, "_kp_field_types", {}).get(fields[-1]) is Unsized:
+        return fields[-1]
+    return None
+
+
+def _inner_of(value):
+    field = getattr(type(value), "_kp_unsized_field", None)
+    return None if field is None else getattr(value, field, None)
+
+
+dyn._UNSIZED_HOOKS.append(_inner_of)
+
+
+def dyn_type(cls, trait) -> type:
+    """`Wrapper<dyn Trait>`: the wrapper specialised with a trait (also `Wrapper[Trait]`)."""
+    specs = cls.__dict__.get("_kp_dyn_specs")
+    if specs is None:
+        specs = {}
+        cls._kp_dyn_specs = specs
+    if trait not in specs:
+        name = f"{type_name_of(cls)}<dyn {trait.__name__}>"
+        specs[trait] = type(name, (cls,), {
+            "_kp_type_name": name, "_kp_dyn_base": cls, "_kp_dyn_trait": trait,
+            "_kp_list_arc_safe": dict(cls.__dict__.get("_kp_list_arc_safe", {})),
+            "__module__": cls.__module__, "__doc__": f"`{name}`"})
+    return specs[trait]
+
+
+def _class_getitem(cls, item):
+    if isinstance(item, type) and issubclass(item, Trait):
+        return dyn_type(cls, item)
+    return PointerAlias(cls, item)
+
+
+def impl_dyn_list_item(trait, *, id: int = 0, using: str = "links"):
+    """`impl_list_item! { impl ListItem<ID> for Wrapper<dyn Trait> { using ListLinksSelfPtr {
+    self.links }; } }`, as a class decorator on the wrapper struct.
+
+    The struct's last field must be `kp.Unsized` and `using` a `kp.ListLinksSelfPtr[id]`;
+    `Wrapper[Trait]` is then `Wrapper<dyn Trait>`, the type a `kp.List` can hold. Put it
+    above `kp.impl_list_arc_safe`.
+
+    >>> import kernelptr as kp
+    >>> class Job(kp.Trait):
+    ...     def name(self): ...
+    >>> @kp.impl_dyn_list_item(Job, id=0, using="links")
+    ... @kp.impl_list_arc_safe(id=0, untracked=True)
+    ... @kp.struct
+    ... class Wrapper:
+    ...     links: kp.ListLinksSelfPtr[0]
+    ...     wrapped: kp.Unsized
+    >>> Wrapper[Job].__name__, kp.List(Wrapper[Job]).type_str()
+    ('Wrapper<dyn Job>', 'List<Wrapper<dyn Job>, 0>')
+    """
+
+    def apply(cls):
+        name = getattr(cls, "_kp_type_name", getattr(cls, "__name__", cls))
+        last = _unsized_field(cls)
+        if last is None:
+            raise BuildError(
+                f"`{name}` cannot hold `dyn {trait.__name__}`: its last field is not "
+                "`kp.Unsized`",
+                rule="a struct unsizes only through its last field (Unsize<U>); that field "
+                     "holds the value whose type becomes `dyn Trait`",
+                rustc="error[E0277]: the size for values of type `dyn Trait` cannot be known "
+                      "at compilation time",
+                fix="declare the wrapped value last: `wrapped: kp.Unsized`")
+        spec = getattr(cls, "_kp_special", {}).get(using)
+        if not isinstance(spec, ListLinksSelfPtr) or spec.id != id:
+            raise BuildError(
+                f"impl_dyn_list_item for `{name}<dyn {trait.__name__}>`: field `{using}` is "
+                f"not a ListLinksSelfPtr[{id}]",
+                rule="a List of trait objects finds each value through the self pointer its "
+                     "links store (ListLinksSelfPtr), not through a fixed offset",
+                rustc=f"error[E0277]: `{name}<dyn {trait.__name__}>: HasSelfPtr` is not "
+                      "satisfied",
+                fix=f"declare `{using}: kp.ListLinksSelfPtr[{id}]`")
+        require_list_arc_safe(cls, id, f"impl ListItem<{id}> for {name}<dyn "
+                                       f"{trait.__name__}>")
+        cls._kp_unsized_field = last
+        if "__class_getitem__" not in cls.__dict__:
+            cls.__class_getitem__ = classmethod(_class_getitem)
+            _name_by_wrapped(cls, last)
+        spec_cls = dyn_type(cls, trait)
+        table = dict(spec_cls.__dict__.get("_kp_list_item", {}))
+        table[id] = using
+        spec_cls._kp_list_item = table
+        return cls
+
+    return apply
+
+
+def _name_by_wrapped(cls, field: str) -> None:
+    """Name each allocation after what it wraps (`Wrapper<Ping>`), as Rust types read."""
+    adopt = cls._kp_adopt
+
+    def _kp_adopt(self, obj):
+        adopt(self, obj)
+        obj.type_name = f"{type_name_of(cls)}<{type_name_of(getattr(self, field))}>"
+
+    cls._kp_adopt = _kp_adopt
+
+
+# -- the List hooks ---------------------------------------------------------------------------
+def _dyn_spec(lst):
+    return lst.T.__dict__.get("_kp_dyn_base") is not None
+
+
+def _read_self_ptr(lst, obj, handle):
+    """Give `handle` the vtable stored in the item's `ListLinksSelfPtr` (read back)."""
+    stored = obj.self_ptrs.get(lst.id)
+    if stored and stored[1] is not None:
+        for vt in obj.heap.vtables.values():
+            if vt.address == stored[1]:
+                handle._vtable = vt
+                handle._dyn_name = vt.trait_name
+    return handle
+
+
+def _refuse_trait(T, id: int):
+    name = T.__name__
+    raise TraitNotImplemented(
+        f"List<dyn {name}, {id}>: the trait bound `dyn {name}: ListItem<{id}>` is not "
+        "satisfied: a `dyn` type has no ListLinks at a uniform offset",
+        rule="a List finds each item's links at a fixed offset from the item; every type "
+             f"implementing {name} lays out its fields differently, so `dyn {name}` has no "
+             "such offset",
+        rustc=f"error[E0277]: the trait bound `dyn {name}: ListItem<{id}>` is not satisfied",
+        fix="wrap the values: a struct with `links: kp.ListLinksSelfPtr[ID]` and a last "
+            f"field `kp.Unsized`, declared with kp.impl_dyn_list_item({name}); then "
+            f"kp.List(Wrapper[{name}])")
+
+
+def install_list_support() -> None:
+    """Extend `List` and `ListArc` for trait objects (idempotent)."""
+    if getattr(List, "_kp_dyn_installed", False):
+        return
+    List._kp_dyn_installed = True
+    dyn.install(ListArc)
+    init, accept, push = List.__init__, List._accept, List._push
+    borrow, release, object_of = List._borrow, List._release, List._object_of
+
+    def __init__(self, T, id: int = 0):
+        if isinstance(T, type) and issubclass(T, Trait):
+            _refuse_trait(T, id)
+        init(self, T, id)
+
+    def _accept(self, la, op: str):
+        if not _dyn_spec(self):
+            return accept(self, la, op)
+        expected = f"ListArc<{self.type_name}, {self.id}>"
+        expect_handle(la, ListArc, op, expected)
+        obj = la._check(op)
+        vt = la._vtable
+        if not issubclass(obj.type, self.T._kp_dyn_base) or la._id != self.id or \
+                vt is None or vt.trait is not self.T._kp_dyn_trait:
+            trait = self.T._kp_dyn_trait.__name__
+            raise TypeMismatch(
+                f"{op}: expected `{expected}`, found `{la.type_str()}`",
+                rule="a List of trait objects holds fat ListArcs (data + vtable) of the "
+                     "wrapper specialised with that trait, with the list's ID",
+                rustc=f"error[E0308]: mismatched types: expected `{expected}`, found "
+                      f"`{la.type_str()}`",
+                fix=f"coerce it first: la.into_dyn({trait}) (its value must implement {trait})")
+        return obj
+
+    def _push(self, la, op: str, *, front: bool):
+        if _dyn_spec(self) and isinstance(la, ListArc) and la._vtable is None and \
+                la._state == "live" and la._id == self.id:
+            # The implicit unsizing coercion at the call site, as rustc inserts it.
+            la = dyn.into_dyn(la, self.T._kp_dyn_trait)
+        return push(self, la, op, front=front)
+
+    def _borrow(self, obj):
+        b = borrow(self, obj)
+        return _read_self_ptr(self, obj, b) if _dyn_spec(self) else b
+
+    def _release(self, obj):
+        la = release(self, obj)
+        return _read_self_ptr(self, obj, la) if _dyn_spec(self) else la
+
+    def _object_of(self, item, op: str):
+        if not _dyn_spec(self):
+            return object_of(self, item, op)
+        obj = item._check(op) if isinstance(item, Handle) else getattr(item, "_kp_obj", None)
+        if obj is None or not issubclass(obj.type, self.T._kp_dyn_base):
+            raise TypeMismatch(f"{op}: expected `&{self.type_name}`, found "
+                               f"`{getattr(item, 'type_str', lambda: type_name_of(item))()}`",
+                               rule="remove takes a reference to an item of this list's type",
+                               rustc="error[E0308]: mismatched types",
+                               fix="pass a handle to the wrapper (or the wrapper value)")
+        if obj.freed:
+            raise UseAfterFree(f"{op}: the value at {obj.address:#x} was freed",
+                               rule="nothing may reach a freed object",
+                               fix="keep an Arc to it while you use it")
+        return obj
+
+    List.__init__ = __init__
+    List._accept = _accept
+    List._push = _push
+    List._borrow = _borrow
+    List._release = _release
+    List._object_of = _object_of
