@@ -1,0 +1,133 @@
+"""widgets.dot and widgets.render: every concept of the model appears in the picture."""
+
+import graphviz
+import pytest
+
+import kernelptr as kp
+import widgets
+from widgets import render as render_mod
+from widgets.style import id_colour
+from widgets_scenes import A, B, C, D, VT, every_concept
+
+
+@pytest.fixture(scope="module")
+def source():
+    return widgets.to_dot(every_concept()).source
+
+
+def test_to_dot_returns_a_digraph():
+    assert isinstance(widgets.to_dot(every_concept()), graphviz.Digraph)
+
+
+def test_objects_are_named_by_address_with_an_abbreviated_header(source):
+    assert f"obj_{A:x}" in source
+    assert "ArcInner&lt;Job&gt;</B> @ffff8880…1000" in source
+
+
+def test_refcount_row_and_saturated_badge_and_freed_struck(source):
+    assert "refcount" in source
+    assert "<B>SATURATED</B>" in source and 'BGCOLOR="#D55E00"' in source
+    assert "<S>0</S>" in source and "(freed)" in source
+
+
+def test_links_rows_have_prev_and_next_ports_per_id(source):
+    for port in ('PORT="l0"', 'PORT="p0"', 'PORT="n0"', 'PORT="l1"'):
+        assert port in source
+    assert "prev: null" in source and "next: null" in source
+
+
+def test_listarc_holder_row_per_id(source):
+    assert "ListArc[0] held by" in source and "list q" in source
+    assert "ListArc[1] held by" in source
+
+
+def test_tracker_and_self_pointer_rows(source):
+    assert "AtomicTracker[1]" in source and "ListArc exists" in source
+    assert "self_ptr[0]" in source
+
+
+def test_fields_and_pointer_field_edge(source):
+    assert "next_job" in source
+    assert f"obj_{B:x}:f_next_job:e -> obj_{A:x}:hdr:w" in source
+
+
+def test_handles_in_a_stack_frame_cluster_styled_by_kind(source):
+    assert "cluster_stack" in source and "stack frame" in source
+    assert f"h_a:d:e -> obj_{D:x}:hdr:w [penwidth=1.8 style=solid]" in source
+    assert f"h_r:d:e -> obj_{D:x}:hdr:w [penwidth=1.8 style=dashed]" in source
+    assert f"h_u:d:e -> obj_{B:x}:hdr:w [penwidth=3.5 style=bold]" in source
+    assert f'h_la:d:e -> obj_{A:x}:hdr:w [color="{id_colour(1)}"' in source
+
+
+def test_fat_pointer_has_data_and_vtable_cells_and_vtable_in_rodata(source):
+    assert 'PORT="d"' in source and 'PORT="v"' in source
+    assert f"h_w:v:e -> vt_{VT:x}:hdr:w" in source
+    assert "cluster_rodata" in source and "&lt;Wrapper&lt;Ping&gt; as WorkItem&gt;" in source
+    assert "NULL" in source
+
+
+def test_raw_pointer_dotted(source):
+    assert f"raw_p:d:e -> obj_{D:x}:hdr:w [penwidth=2.2 style=dotted]" in source
+    assert "*const Job" in source
+
+
+def test_moved_handle_greyed_with_moved(source):
+    assert "moved by into_arc" in source and "<S><B>old</B>" in source
+
+
+def test_list_head_first_next_prev_in_the_id_colour(source):
+    colour = id_colour(0)
+    assert "List&lt;Job, 0&gt;" in source and "first: null" in source   # empty list
+    assert f"list_q:f:e -> obj_{A:x}:l0:w" in source
+    assert f'obj_{A:x}:n0:e -> obj_{B:x}:l0:w [color="{colour}" penwidth=2.2]' in source
+    assert f'obj_{A:x}:p0:w -> obj_{C:x}:l0:e [arrowsize=0.6 color="{colour}"' in source
+
+
+def test_locks_banner_and_legend(source):
+    assert "locks held: q_lock" in source
+    assert "ArcBorrow (borrows)" in source and "changed since last step" in source
+
+
+def test_changes_since_previous_are_highlighted():
+    before = every_concept()
+    objects = list(before.objects)
+    objects[1] = kp.ObjectSnap(B, "Job", 7, False, False, objects[1].fields,
+                               links=objects[1].links, holders=objects[1].holders)
+    after = every_concept(objects=tuple(objects))
+    yellow = 'BGCOLOR="#F0E442"'
+    assert widgets.to_dot(before, before).source.count(yellow) == 1    # the legend's swatch
+    changed = widgets.to_dot(after, before).source
+    assert '<TD COLSPAN="2" BGCOLOR="#F0E442"><B>7</B>' in changed
+
+
+def test_node_names_are_stable_across_snapshots():
+    one = widgets.to_dot(every_concept()).source
+    two = widgets.to_dot(every_concept(step=10)).source
+    assert one == two
+
+
+def test_real_heap_renders_svg(heap):
+    a = kp.Arc.new(1, kp.GFP_KERNEL)
+    b = a.clone()
+    svg = widgets.render_svg(heap.snapshot())
+    assert "<svg" in svg and "ArcInner&lt;i64&gt;" in svg
+    assert ">b<" in svg
+
+
+def test_render_cache_runs_dot_once_per_source(monkeypatch, heap):
+    a = kp.Arc.new(1, kp.GFP_KERNEL)
+    snap = heap.snapshot()
+    first = widgets.render_svg(snap)
+    monkeypatch.setattr(render_mod.graphviz, "pipe", lambda *a, **k: pytest.fail("dot ran"))
+    assert widgets.render_svg(snap) == first
+
+
+def test_missing_dot_is_a_clear_error(monkeypatch):
+    def missing(*args, **kwargs):
+        raise graphviz.ExecutableNotFound(("dot",))
+    monkeypatch.setattr(render_mod.graphviz, "pipe", missing)
+    with pytest.raises(widgets.DotNotFound) as err:
+        render_mod.render("digraph { never_rendered_before_x }")
+    assert "apt-get install graphviz" in str(err.value)
+    assert isinstance(err.value, kp.KernelPtrError)
+    assert err.value.__cause__ is None and err.value.__suppress_context__
