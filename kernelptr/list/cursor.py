@@ -64,7 +64,7 @@ class Cursor:
     # -- looking and moving ----------------------------------------------------------------
     def peek_next(self):
         """The item after the cursor, or None at the back (behaviours 54, 55)."""
-        lst = self._mut("Cursor::peek_next")
+        self._mut("Cursor::peek_next")
         return None if self._next is None else CursorPeek(self, self._next, True)
 
     def peek_prev(self):

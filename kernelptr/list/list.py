@@ -187,8 +187,9 @@ class List:
                                    fix="keep an Arc to it while you use it")
         else:
             obj = None
-        if obj is None and not isinstance(item, self.T) or obj is not None and \
-                obj.type is not self.T:
+        wrong_type = (obj.type is not self.T) if obj is not None else \
+            not isinstance(item, self.T)
+        if wrong_type:
             found = item.type_str() if isinstance(item, Handle) else type_name_of(item)
             raise TypeMismatch(f"{op}: expected `&{self.type_name}`, found `{found}`",
                                rule=f"{self.type_str()}::remove takes a reference to a "
