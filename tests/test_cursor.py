@@ -14,20 +14,15 @@ def test_behaviour_54_cursors_on_empty_list(heap):
         assert c.move_next() is False and c.move_prev() is False
 
 
-def test_behaviour_55_ends_of_non_empty_list(heap):
+@pytest.mark.parametrize("back", [False, True])
+def test_behaviours_55_56_at_the_ends_peeks_are_none_and_moves_stop(heap, back):
+    """behaviour 55 (peeks at the ends) and behaviour 56 (moves stop at the ends)."""
     q = filled([1, 2, 3])
-    c = q.cursor_front()
-    assert c.peek_prev() is None and c.peek_next().n == 1
-    c = q.cursor_back()
-    assert c.peek_next() is None and c.peek_prev().n == 3
-
-
-def test_behaviour_56_moves_stop_at_the_ends(heap):
-    q = filled([1, 2])
-    c = q.cursor_back()
-    assert c.move_next() is False and c.peek_prev().n == 2
-    c = q.cursor_front()
-    assert c.move_prev() is False and c.peek_next().n == 1
+    c = q.cursor_back() if back else q.cursor_front()
+    outward, inward = (c.peek_next, c.peek_prev) if back else (c.peek_prev, c.peek_next)
+    assert outward() is None and inward().n == (3 if back else 1)
+    assert (c.move_next() if back else c.move_prev()) is False
+    assert inward().n == (3 if back else 1)
 
 
 def test_behaviour_57_move_next_past_last_reaches_back(heap):
