@@ -72,3 +72,8 @@ __all__ += ["RBTree", "RBTreeNode", "RBTreeNodeReservation", "CursorMut"]
 from . import workqueue  # noqa: E402
 
 __all__ += ["workqueue"]
+
+# -- Binder's todo list (issue 4) ------------------------------------------------------------
+from . import binder  # noqa: E402
+
+__all__ += ["binder"]
