@@ -9,6 +9,7 @@ from .heap import Heap, current_heap
 from .result import Err, Ok
 from .struct import FieldSpec
 from .traits import Trait, call_method, implements
+from .traits.trait import register_on
 from .types_ import type_name_of
 from .unique import UniqueArc
 
@@ -105,9 +106,7 @@ def impl_has_work(T=None, *, id: int = 0, field: str = "work"):
                              rule="HasWork<T, ID> names a Work<T, ID> field of the struct",
                              rustc=f"error[E0609]: no field `{field}` of type `Work<{id}>`",
                              fix=f"declare `{field}: kp.workqueue.Work[{id}]` in a @kp.struct")
-        table = dict(cls.__dict__.get("_kp_has_work", {}))
-        table[id] = field
-        cls._kp_has_work = table
+        register_on(cls, "_kp_has_work", id, field)
         return cls
 
     if T is None:

@@ -17,7 +17,7 @@ from ..ownership import Handle
 from ..types_ import type_name_of
 from . import dyn
 from .receiver import PointerAlias
-from .trait import Trait
+from .trait import Trait, register_on
 
 __all__ = ["Unsized", "impl_dyn_list_item", "dyn_type", "install_list_support"]
 
@@ -118,10 +118,7 @@ def impl_dyn_list_item(trait, *, id: int = 0, using: str = "links"):
         if "__class_getitem__" not in cls.__dict__:
             cls.__class_getitem__ = classmethod(_class_getitem)
             _name_by_wrapped(cls, last)
-        spec_cls = dyn_type(cls, trait)
-        table = dict(spec_cls.__dict__.get("_kp_list_item", {}))
-        table[id] = using
-        spec_cls._kp_list_item = table
+        register_on(dyn_type(cls, trait), "_kp_list_item", id, using)
         return cls
 
     return apply
@@ -232,9 +229,7 @@ def install_list_support() -> None:
                                fix="keep an Arc to it while you use it")
         return obj
 
-    List.__init__ = __init__
-    List._accept = _accept
-    List._push = _push
-    List._borrow = _borrow
-    List._release = _release
-    List._object_of = _object_of
+    hooks = {"__init__": __init__, "_accept": _accept, "_push": _push, "_borrow": _borrow,
+             "_release": _release, "_object_of": _object_of}
+    for name, hook in hooks.items():
+        setattr(List, name, hook)

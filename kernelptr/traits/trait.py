@@ -9,7 +9,7 @@ from ..types_ import type_name_of
 from .receiver import Receiver, has_body, receiver_of
 
 __all__ = ["Trait", "TraitMethod", "impl_trait", "vtable", "implements", "impl_of",
-           "receiver_in"]
+           "receiver_in", "register_on"]
 
 
 @dataclass(frozen=True)
@@ -146,12 +146,8 @@ def impl_trait(trait: type):
                 rustc=f"error[E0046]: not all trait items implemented, missing: {names}",
                 fix=f"define {', '.join(missing)} in {own} (with the trait's receivers)")
         # INVARIANT: only a complete, well-typed impl is recorded.
-        impls = dict(cls.__dict__.get("_kp_impls", {}))
-        impls[trait] = methods
-        cls._kp_impls = impls
-        chosen = dict(cls.__dict__.get("_kp_receivers", {}))
-        chosen[trait] = receivers
-        cls._kp_receivers = chosen
+        register_on(cls, "_kp_impls", trait, methods)
+        register_on(cls, "_kp_receivers", trait, receivers)
         if trait._kp_vtable_attr:
             for name in trait._kp_methods:
                 const = f"HAS_{name.upper()}"
@@ -159,6 +155,13 @@ def impl_trait(trait: type):
         return cls
 
     return decorate
+
+
+def register_on(cls, attr: str, key, value) -> None:
+    """Record `key -> value` in the table `attr` of `cls` itself (never a base class's)."""
+    table = dict(cls.__dict__.get(attr, {}))
+    table[key] = value
+    setattr(cls, attr, table)
 
 
 def implements(cls, trait) -> bool:
