@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import json
+import re
 
 from .dot import Scene
 from .render import render
 
 __all__ = ["StableLayout"]
 
+_MARGIN = 48.0     # points of room around the union for edges that bulge outwards
+_CANVAS = re.compile(r'width="[^"]*"\s+height="[^"]*"\s+viewBox="[^"]*"')
+_SHIFT = re.compile(r'transform="scale\([^)]*\) rotate\([^)]*\) translate\([^)]*\)"')
+
 
 class StableLayout:
     """Positions for the union of the nodes of several scenes, from one `dot` run.
 
     Each frame is then drawn by `neato -n2` with every node pinned at its union position
-    (`pos="x,y!"`), clusters at their union boxes and two invisible corner anchors keeping the
-    canvas the same size, so a node present in two frames sits at the same centre in both.
+    (`pos="x,y!"`), clusters at their union boxes and two invisible corner anchors (with a
+    margin) keeping the canvas the same size, so a node present in two frames sits at the
+    same centre in both; `normalise` pins the SVG canvas too, in case an edge still bulges.
     Nodes absent from a frame are left out of it (their place stays empty).
 
     >>> from widgets.dot import Scene
@@ -40,7 +46,22 @@ class StableLayout:
             elif "bb" in obj and obj["name"].startswith("cluster"):
                 self.boxes[obj["name"]] = obj["bb"]
         x0, y0, x1, y1 = (float(v) for v in data["bb"].split(","))
-        self.corners = {"_corner_lo": (x0, y0), "_corner_hi": (x1, y1)}
+        m = _MARGIN
+        self.corners = {"_corner_lo": (x0 - m, y0 - m), "_corner_hi": (x1 + m, y1 + m)}
+        self._frame = None      # (translate, width, height, viewBox) of the first SVG seen
+
+    def normalise(self, svg: str) -> str:
+        """Give `svg` the canvas of the first frame normalised: an edge that bulged past the
+        margin must not grow the canvas and so shift every node (it is clipped instead)."""
+        found = _CANVAS.search(svg)
+        shift = _SHIFT.search(svg)
+        if not found or not shift:
+            return svg
+        if self._frame is None:
+            self._frame = (found.group(0), shift.group(0))
+            return svg
+        canvas, translate = self._frame
+        return _SHIFT.sub(translate, _CANVAS.sub(canvas, svg, count=1), count=1)
 
     def source(self, scene: Scene) -> str:
         """The pinned DOT source of one frame's `scene` (render it with `pinned=True`)."""

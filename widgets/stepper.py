@@ -132,7 +132,8 @@ class Stepper(w.VBox):
         if self._n == 0:
             return ""
         if self._svgs[i] is None:
-            self._svgs[i] = render(self.dot_source(i), "svg", engine="neato", pinned=True)
+            svg = render(self.dot_source(i), "svg", engine="neato", pinned=True)
+            self._svgs[i] = self._layout.normalise(svg)
         return self._svgs[i]
 
     def png(self, i: int) -> bytes:
