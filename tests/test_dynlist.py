@@ -166,3 +166,40 @@ def test_receiver_mismatch_through_wrong_handle(heap):
         b.run()
     assert b.describe() == "ping 1"
     la.drop()
+
+
+def test_static_call_through_concrete_wrapper_listarc(heap):
+    la = kp.ListArc.new(Wrapper(Ping(9)), kp.GFP_KERNEL)
+    assert la.type_str() == "ListArc<Wrapper<Ping>, 0>"
+    assert la.describe() == "ping 9"
+    la.run()
+    assert LOG == [("ping", 9, "ListArc<Wrapper<Ping>, 0>")] and not la.is_live()
+    assert heap.events[-1].op == "ListArc::drop"       # self dropped when run returned
+
+
+def test_wrapper_receiver_needs_a_wrapped_value(heap):
+    @kp.impl_trait(WorkItem)
+    @kp.impl_list_arc_safe(id=0, untracked=True)
+    @kp.struct
+    class Bare:
+        n: int
+
+        def run(self: "kp.ListArc[Wrapper[Self]]"):
+            pass
+
+        def describe(self):
+            return "bare"
+
+    la = kp.ListArc.new(Bare(1), kp.GFP_KERNEL)
+    with pytest.raises(kp.ReceiverMismatch, match=r"must live in a Wrapper"):
+        la.run()
+    assert la.is_live() and la.describe() == "bare"
+    a = la.into_arc()
+    with pytest.raises(kp.ReceiverMismatch, match=r"kp.ListArc.try_from_arc\(h\)"):
+        a.run()
+    a.drop()
+
+
+def test_listarc_is_a_dispatchable_receiver():
+    report = kp.check_dispatch_from_dyn(kp.ListArc)
+    assert report and "Arc implements DispatchFromDyn" in repr(report)

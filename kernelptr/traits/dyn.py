@@ -118,13 +118,15 @@ class TraitMethodCall:
 
 
 def _mismatch(handle, trait, name, receiver, own):
-    have = handle.kind
-    how = _HOW.get((have, receiver.pointer))
+    how = _HOW.get((handle.kind, receiver.pointer))
     needed = receiver.rust("Self")
-    if receiver.pointer is None:
-        how = None
-    fix = (f"call {how} first" if how else
-           f"call it through a {receiver.pointer or 'reference'} to the value")
+    if receiver.wrapper is not None and handle.kind == receiver.pointer:
+        fix = (f"the value must live in a {receiver.wrapper}: allocate "
+               f"{receiver.wrapper}(value) instead")
+    elif how is not None:
+        fix = f"call {how} first"
+    else:
+        fix = f"call it through a {receiver.pointer} to the value"
     return ReceiverMismatch(
         f"{trait.__name__}::{name} takes self: {needed}, but was called through "
         f"{handle.type_str()}; this method takes self: {needed}; {fix}",
