@@ -1,8 +1,4 @@
-"""Trait objects: the unsizing coercion `into_dyn` and method calls through the vtable.
-
-The core handle classes get `into_dyn`, `__class_getitem__` and trait-method lookup here
-(`install`), so `arc.run()` reaches a trait method with the receiver it declares.
-"""
+"""Trait objects: the unsizing coercion `into_dyn` and method calls through the vtable."""
 
 from __future__ import annotations
 
@@ -259,8 +255,10 @@ _KEEP_DYN = ("_clone_handle", "clone", "as_arc_borrow", "clone_arc", "into_arc")
 
 
 def install(cls) -> None:
-    """Give a handle class `into_dyn`, `P[T]` in annotations and trait-method calls, and
-    keep fat pointers fat through clone/borrow/conversion methods."""
+    """Give a core handle class (Arc, ArcBorrow, UniqueArc, ListArc) `into_dyn`, `P[T]` in
+    annotations and trait-method calls (`arc.run()` reaches the method with the receiver it
+    declares), and keep fat pointers fat through clone/borrow/conversion methods. The
+    handle modules stay unaware of traits; this is the one place that extends them."""
     for name in _KEEP_DYN:
         method = getattr(cls, name, None)
         if method is not None and not getattr(method, "_kp_dyn", False):

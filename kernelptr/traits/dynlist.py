@@ -1,11 +1,4 @@
-"""Lists of trait objects: `List<Wrapper<dyn Trait>>`, whose links store a fat self pointer.
-
-A `dyn Trait` has no links at a uniform offset, so the kernel wraps each value in a struct
-whose *last* field is the unsized value and whose links are a `ListLinksSelfPtr`; the list is
-declared for `Wrapper<dyn Trait>` only (Binder's `DTRWrap<dyn DeliverToRead>`). This module
-adds that to the model: `kp.Unsized`, `kp.impl_dyn_list_item`, and the List hooks that check
-the fat `ListArc`, store its (data, vtable) pointer on insertion and read it back on removal.
-"""
+"""Lists of trait objects: `List<Wrapper<dyn Trait>>`, whose links store a fat self pointer."""
 
 from __future__ import annotations
 
@@ -166,7 +159,15 @@ def _refuse_trait(T, id: int):
 
 
 def install_list_support() -> None:
-    """Extend `List` and `ListArc` for trait objects (idempotent)."""
+    """Extend `List` and `ListArc` for trait objects (idempotent).
+
+    A `dyn Trait` has no links at a uniform offset, so the kernel wraps each value in a
+    struct whose last field is the unsized value and whose links are a `ListLinksSelfPtr`
+    (Binder's `DTRWrap<dyn DeliverToRead>`). The hooks refuse `List(Trait)`, accept only fat
+    `ListArc`s of the right trait (coercing a concrete one at push, as rustc does at the call
+    site), store nothing new (the list already writes (data, vtable) into `self_ptrs`) and
+    read the vtable back into the handles that removal and iteration hand out.
+    """
     if getattr(List, "_kp_dyn_installed", False):
         return
     List._kp_dyn_installed = True
