@@ -21,7 +21,7 @@ def test_to_dot_returns_a_digraph():
 
 def test_objects_are_named_by_address_with_an_abbreviated_header(source):
     assert f"obj_{A:x}" in source
-    assert "ArcInner&lt;Job&gt;</B> @ffff8880…1000" in source
+    assert "ArcInner&lt;Job&gt;</B>&#160;@ffff8880…1000" in source
 
 
 def test_refcount_row_and_saturated_badge_and_freed_struck(source):

@@ -59,7 +59,7 @@ def test_panels_show_source_line_and_current_event(rec):
     assert event.op in s._title.value
     assert "q.push_back(a)" in s._source.value and "→" in s._source.value
     assert "▶" in s._log.value and event.op in s._log.value.split("▶")[1]
-    assert s._graph.value == s.svg(5)
+    assert s._graph.value == widgets.render.fit(s.svg(5))
 
 
 def test_play_and_speed_controls_exist(rec):

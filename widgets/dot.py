@@ -12,6 +12,7 @@ from .style import (CHANGED, FONT, FONT_SIZE, FREED_BG, GREY, HEADER, SATURATED,
 
 __all__ = ["to_dot", "Scene", "scene_of"]
 
+# Spaces after a closing tag are written &#160;: browsers drop a leading space in SVG text.
 _TABLE = '<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="5" BGCOLOR="white">'
 _STACK, _HEAP, _RODATA = "cluster_stack", "cluster_heap", "cluster_rodata"
 _CLUSTERS = {
@@ -188,7 +189,7 @@ def _raw(scene, p, before, type_name):
     changed = before.changed("raws", p.label, p)
     text = f"<B>{html(p.label)}</B>: *const {html(type_name)} = {abbreviate(p.address)}<BR/><I>{html(p.origin)}</I>"
     if p.reclaimed:
-        text = _grey(f"<S>{text}</S> reclaimed", True)
+        text = _grey(f"<S>{text}</S>&#160;reclaimed", True)
     scene.node(name, _STACK, label=f'<{_TABLE}<TR><TD PORT="d"{_bg(changed)}>{text}</TD></TR></TABLE>>')
     if not p.reclaimed:
         scene.edge(f"{name}:d:e", f"{node_id('obj', f'{p.target:x}')}:hdr:w",
@@ -203,7 +204,7 @@ def _list(scene, lst, before):
     title = f"<B>{html(lst.label)}</B>: List&lt;{html(lst.type_name)}, {lst.id}&gt;"
     first = "first" if lst.items else "first: null"
     if lst.dropped:
-        title, first = _grey(f"<S>{title}</S> dropped", True), "first: null"
+        title, first = _grey(f"<S>{title}</S>&#160;dropped", True), "first: null"
     rows = (f'<TR><TD COLOR="{colour}"{_bg(changed)}>{title}</TD></TR>'
             f'<TR><TD PORT="f" COLOR="{colour}">{first}</TD></TR>')
     scene.node(name, _STACK, label=f"<{_TABLE}{rows}</TABLE>>")
@@ -243,7 +244,7 @@ def _object(scene, o, before):
         return (a.get(key) != b.get(key)) if key is not None else a != b
 
     grey = o.freed
-    head = f"<B>{html(o.kind)}&lt;{html(o.type_name)}&gt;</B> @{abbreviate(o.address)}"
+    head = f"<B>{html(o.kind)}&lt;{html(o.type_name)}&gt;</B>&#160;@{abbreviate(o.address)}"
     if o.freed:
         head = _grey(f"{head} (freed)", True)
     rows = [f'<TR><TD PORT="hdr" COLSPAN="3"{_bg(new or diff("freed"), FREED_BG if grey else HEADER)}>'
@@ -317,7 +318,7 @@ def _id_rows(o, i, diff, grey):
 
 # -- vtables, banner, legend ----------------------------------------------------------------
 def _vtable(scene, vt):
-    head = (f"<B>&lt;{html(vt.type_name)} as {html(vt.trait_name)}&gt;</B> vtable"
+    head = (f"<B>&lt;{html(vt.type_name)} as {html(vt.trait_name)}&gt;</B>&#160;vtable"
             f" @{abbreviate(vt.address)}")
     rows = [f'<TR><TD PORT="hdr" COLSPAN="2" BGCOLOR="#F7E3B5">{head}</TD></TR>',
             f'<TR><TD ALIGN="LEFT">size</TD><TD ALIGN="LEFT">{vt.size}</TD></TR>',
@@ -335,7 +336,8 @@ def _banner(snapshot):
         rows.append(f'<TR><TD BGCOLOR="{SATURATED}"><FONT COLOR="white"><B>locks held: {held}'
                     "</B><BR/>atomic context: no sleeping, GFP_ATOMIC only</FONT></TD></TR>")
     for w in snapshot.warnings[-3:]:
-        rows.append(f'<TR><TD BGCOLOR="{CHANGED}" ALIGN="LEFT"><B>WARNING</B> {html(w, 70)}</TD></TR>')
+        rows.append(f'<TR><TD COLOR="{SATURATED}" ALIGN="LEFT"><FONT COLOR="{SATURATED}"><B>WARNING'
+                    f'</B></FONT>&#160;{html(w, 70)}</TD></TR>')
     return f"<{_TABLE}{''.join(rows)}</TABLE>>"
 
 
@@ -353,10 +355,10 @@ def _graph_label(caption, legend):
 _LEGEND = (
     '<TR><TD ALIGN="LEFT">━━ Arc (owns a count)</TD>'
     '<TD ALIGN="LEFT">╍╍ ArcBorrow (borrows)</TD>'
-    '<TD ALIGN="LEFT"><B>▬▬ UniqueArc</B> (only owner)</TD>'
+    '<TD ALIGN="LEFT"><B>▬▬ UniqueArc</B>&#160;(only owner)</TD>'
     '<TD ALIGN="LEFT">┈┈ raw pointer (*const T)</TD>'
-    f'<TD ALIGN="LEFT"><FONT COLOR="{id_colour(0)}">━━ ID 0</FONT> '
-    f'<FONT COLOR="{id_colour(1)}">━━ ID 1</FONT> ListArc, next (prev thin)</TD></TR>'
+    f'<TD ALIGN="LEFT"><FONT COLOR="{id_colour(0)}">━━ ID 0</FONT>&#160;'
+    f'<FONT COLOR="{id_colour(1)}">━━ ID 1</FONT>: ListArc, first/next (prev thinner)</TD></TR>'
     f'<TR><TD ALIGN="LEFT" BGCOLOR="{CHANGED}">changed since last step</TD>'
     f'<TD ALIGN="LEFT" BGCOLOR="{SATURATED}"><FONT COLOR="white">SATURATED refcount</FONT></TD>'
     f'<TD ALIGN="LEFT"><FONT COLOR="{GREY}"><S>freed / moved</S></FONT></TD>'

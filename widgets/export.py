@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 from .panels import caption, log_html, source_html
+from .render import fit
 
 __all__ = ["save_svgs", "save_pngs", "save_gif", "to_html", "inline_svg"]
 
@@ -74,15 +75,17 @@ def inline_svg(svg: str) -> str:
 
 def to_html(stepper, path, title: str = "kernelptr trace") -> Path:
     """One self-contained HTML file: every frame's SVG inline, its own step controls
-    (buttons, slider, play) and keyboard arrows; no network reference of any kind."""
+    (buttons, slider, play) and keyboard arrows; no network reference of any kind.
+    `page.html#step-9` opens at step 9 (for links from slides)."""
     rec = stepper.recording
     frames = []
     for i in range(len(stepper)):
         frames.append(
             f'<section class="frame" data-step="{i}" hidden>'
             f'<h2>{_html.escape(caption(rec, i))}</h2><div class="body">'
-            f'<div class="text">{source_html(rec, i)}{log_html(rec, i)}</div>'
-            f'<div class="graph">{inline_svg(stepper.svg(i))}</div></div></section>')
+            f'<div class="graph">{fit(inline_svg(stepper.svg(i)))}</div>'
+            f'<div class="text">{source_html(rec, i)}</div>'
+            f'<div class="text">{log_html(rec, i)}</div></div></section>')
     page = _PAGE.format(title=_html.escape(title), n=len(frames), last=max(len(frames) - 1, 0),
                         frames="\n".join(frames), n_json=json.dumps(len(frames)))
     path = Path(path)
@@ -96,19 +99,19 @@ _PAGE = """<!DOCTYPE html>
 body {{ font-family: Helvetica, Arial, sans-serif; margin: 1em; }}
 .controls {{ position: sticky; top: 0; background: white; padding: .4em 0; z-index: 1; }}
 .controls button {{ font-size: 16px; padding: .3em .8em; }}
-.body {{ display: flex; gap: 1em; align-items: flex-start; }}
-.text {{ min-width: 24em; max-width: 40em; }}
-.graph svg {{ max-width: 100%; height: auto; }}
+.body {{ display: grid; grid-template-columns: 1fr 1fr; gap: 1em; align-items: start; }}
+.graph {{ grid-column: 1 / span 2; }}
+.text {{ min-width: 0; }}
 h2 {{ font-size: 18px; }}
 </style></head>
 <body>
 <h1>{title}</h1>
 <div class="controls">
-<button id="first" title="first (Home)">&#9198; first</button>
-<button id="prev" title="previous (&#8592;)">&#9664; prev</button>
+<button id="first" title="first (Home)">&laquo; first</button>
+<button id="prev" title="previous (&#8592;)">&lsaquo; prev</button>
 <button id="play" title="play / pause (Space)">play</button>
-<button id="next" title="next (&#8594;)">next &#9654;</button>
-<button id="last" title="last (End)">last &#9197;</button>
+<button id="next" title="next (&#8594;)">next &rsaquo;</button>
+<button id="last" title="last (End)">last &raquo;</button>
 <input id="slider" type="range" min="0" max="{last}" value="0" aria-label="step">
 <span id="where"></span>
 <label>ms/step <input id="speed" type="number" min="100" max="5000" step="100" value="900"></label>
@@ -148,7 +151,8 @@ h2 {{ font-size: 18px; }}
     else if (e.key === "End") {{ show(n - 1); e.preventDefault(); }}
     else if (e.key === " ") {{ play(); e.preventDefault(); }}
   }});
-  show(0);
+  var start = parseInt((location.hash.match(/^#step-(\\d+)$/) || [])[1] || "1", 10);
+  show(start - 1);     // a link to trace.html#step-9 opens at step 9
 }})();
 </script>
 </body></html>

@@ -6,7 +6,7 @@ import ipywidgets as w
 
 import kernelptr as kp
 
-from .render import render_svg
+from .render import fit, render_svg
 
 __all__ = ["HeapView", "snapshot_in"]
 
@@ -43,6 +43,7 @@ class HeapView(w.VBox):
         self._previous = None
         self._snapshot = None
         self._dirty = True
+        self._svg = ""
         self.renders = 0          # how many times the picture was redrawn (for the curious)
         self._unsubscribe = self.heap.subscribe(self._on_event)
         self._shell = _shell()
@@ -66,13 +67,14 @@ class HeapView(w.VBox):
             self._previous = self._snapshot
         self._snapshot = snapshot
         self._dirty = False
-        self._graph.value = render_svg(snapshot, self._previous, legend=self._legend)
+        self._svg = render_svg(snapshot, self._previous, legend=self._legend)
+        self._graph.value = fit(self._svg)
         self.renders += 1
-        return self._graph.value
+        return self._svg
 
     def svg(self) -> str:
         """The current picture as SVG text (redrawn first if an operation happened since)."""
-        return self.refresh() if self._dirty else self._graph.value
+        return self.refresh() if self._dirty else self._svg
 
     def close(self) -> None:
         """Stop following the heap and close the widget."""

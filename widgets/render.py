@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import graphviz
 
 import kernelptr as kp
 
 from .dot import to_dot
 
-__all__ = ["render_svg", "render", "DotNotFound", "cache_info"]
+__all__ = ["render_svg", "render", "DotNotFound", "cache_info", "fit"]
 
 _CACHE: dict = {}   # (engine, format, DOT source) -> SVG text or PNG bytes
 
@@ -66,3 +68,17 @@ def render_svg(snapshot, previous=None, **options) -> str:
 def cache_info() -> dict:
     """How many pictures the render cache holds (a revisited frame runs no `dot`)."""
     return {"entries": len(_CACHE)}
+
+
+_SIZE = re.compile(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"')
+
+
+def fit(svg: str) -> str:
+    """`svg` made to shrink to the width of its container (never wider than its natural
+    size), for notebook outputs and web pages; the aspect ratio comes from its viewBox.
+
+    >>> fit('<svg width="300pt" height="100pt" viewBox="0 0 300 100"></svg>')
+    '<svg width="100%" style="max-width:300pt;height:auto" viewBox="0 0 300 100"></svg>'
+    """
+    return _SIZE.sub(lambda m: f'<svg width="100%" style="max-width:{m.group(1)}pt;height:auto"',
+                     svg, count=1)

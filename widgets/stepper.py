@@ -9,7 +9,7 @@ import ipywidgets as w
 from . import export
 from .dot import scene_of
 from .panels import caption, log_html, source_html
-from .render import render
+from .render import fit, render
 from .stable import StableLayout
 
 __all__ = ["Stepper"]
@@ -55,22 +55,22 @@ class Stepper(w.VBox):
         w.jslink((self._play, "value"), (self._slider, "value"))
         w.jslink((self._speed, "value"), (self._play, "interval"))
         buttons = []
-        for text, tip, move in (("⏮ first", "first step (Home)", self.first),
-                                ("◀ prev", "previous step (←)", self.prev),
-                                ("next ▶", "next step (→)", self.next),
-                                ("last ⏭", "last step (End)", self.last)):
+        for text, tip, move in (("« first", "first step", self.first),
+                                ("‹ prev", "previous step", self.prev),
+                                ("next ›", "next step", self.next),
+                                ("last »", "last step", self.last)):
             b = w.Button(description=text, tooltip=tip, layout=w.Layout(width="90px"))
             b.on_click(lambda _b, move=move: move())
             buttons.append(b)
         self._buttons = buttons
         self._title = w.HTML()
-        self._source = w.HTML(layout=w.Layout(min_width="360px"))
-        self._log = w.HTML(layout=w.Layout(min_width="360px"))
-        self._graph = w.HTML(layout=w.Layout(overflow="auto"))
+        self._source = w.HTML(layout=w.Layout(width="50%"))
+        self._log = w.HTML(layout=w.Layout(width="50%"))
+        self._graph = w.HTML(layout=w.Layout(width="100%"))
         self._slider.observe(self._on_index, names="value")
         controls = w.HBox([*buttons, self._play, self._slider, self._speed])
-        body = w.HBox([w.VBox([self._source, self._log]), self._graph])
-        super().__init__([self._title, controls, body])
+        # The graph takes the full width (it is what a projector must show); code and log below.
+        super().__init__([self._title, controls, self._graph, w.HBox([self._source, self._log])])
         self._show(0)
 
     # -- navigation ----------------------------------------------------------------------
@@ -108,7 +108,7 @@ class Stepper(w.VBox):
         self._title.value = f"<b>{_html.escape(caption(self.recording, i))}</b>"
         self._source.value = source_html(self.recording, i)
         self._log.value = log_html(self.recording, i)
-        self._graph.value = self.svg(i)
+        self._graph.value = fit(self.svg(i))
 
     # -- pictures ------------------------------------------------------------------------
     def scene(self, i: int):
