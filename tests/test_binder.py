@@ -7,13 +7,6 @@ import kernelptr as kp
 from kernelptr import binder
 
 
-@pytest.fixture
-def heap():
-    h = kp.reset()
-    yield h
-    h.check()
-
-
 def test_behaviour_77_concrete_dlarc_accepted_and_dispatched_on_concrete_type(heap):
     """behaviour 77: DLArc[ThreadError] is coerced to DLArc[dyn DeliverToRead];
     pop_work().into_arc().do_work(...) dispatches on the concrete type."""

@@ -46,12 +46,9 @@ class Pong:
         return f"pong {self.text}"
 
 
-@pytest.fixture
-def heap():
+@pytest.fixture(autouse=True)
+def _fresh_log():
     LOG.clear()
-    h = kp.reset()
-    yield h
-    h.check()
 
 
 def test_seed_example_list_of_trait_objects_filled_under_spinlock(heap):

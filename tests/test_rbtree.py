@@ -5,13 +5,6 @@ import pytest
 import kernelptr as kp
 
 
-@pytest.fixture
-def heap():
-    h = kp.reset()
-    yield h
-    h.check()
-
-
 def _tree(*keys):
     t = kp.RBTree()
     for k in keys:

@@ -8,12 +8,9 @@ from kernelptr import workqueue as wq
 LOG = []
 
 
-@pytest.fixture
-def heap():
+@pytest.fixture(autouse=True)
+def _fresh_log():
     LOG.clear()
-    h = kp.reset()
-    yield h
-    h.check()
 
 
 @wq.impl_has_work(id=0, field="work")
