@@ -179,6 +179,7 @@ def test_dyn_handle_hides_concrete_fields(heap):
     d = kp.Arc.new(Dog("rex"), kp.GFP_KERNEL).into_dyn(Speak)
     with pytest.raises(kp.TypeMismatch, match="E0599"):
         d.name
+    assert not hasattr(d, "name") and hasattr(d, "speak")
     d.drop()
 
 

@@ -8,7 +8,13 @@ from .receiver import PointerAlias
 from .trait import impl_of, receiver_in
 from .vtable import require_impl, vtable_for
 
-__all__ = ["into_dyn", "TraitMethodCall", "install", "call_method", "concrete_type"]
+__all__ = ["into_dyn", "TraitMethodCall", "install", "call_method", "concrete_type",
+           "NoSuchMethod"]
+
+
+class NoSuchMethod(TypeMismatch, AttributeError):
+    """A name a trait object does not have (rustc E0599); also an AttributeError, so
+    `hasattr(dyn_handle, name)` answers False instead of raising."""
 
 #: How to get each receiver from each handle kind: (have, need) -> what to call.
 _HOW = {
@@ -199,7 +205,7 @@ def _lookup(handle, name: str):
     if vt is not None:
         if name in vt.trait._kp_methods:
             return TraitMethodCall(handle, vt.trait, name, True)
-        raise TypeMismatch(
+        raise NoSuchMethod(
             f"no method named `{name}` on {handle.type_str()}: a trait object only has the "
             f"trait's methods ({', '.join(vt.trait._kp_methods) or 'none'})",
             rule="through `dyn Trait` only the vtable's methods are reachable; the concrete "
