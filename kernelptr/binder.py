@@ -5,6 +5,7 @@ from __future__ import annotations
 from .flags import GFP_KERNEL, Flags
 from .list import AtomicTracker, List, ListArc, ListLinksSelfPtr, impl_list_arc_safe
 from .lock import SpinLock
+from .ownership import register_expander
 from .result import Err
 from .struct import struct
 from .traits import Trait, Unsized, impl_dyn_list_item, impl_trait
@@ -208,3 +209,14 @@ class DeliverCode:
 
     def should_sync_wakeup(self):
         return not self.skip
+
+
+def _expand(name, value):
+    """Label the handles and lists inside a thread after its fields (`t.reply_work`)."""
+    if isinstance(value, Thread):
+        yield f"{name}.reply_work", value.reply_work
+        yield f"{name}.inner", value.inner
+        yield f"{name}.work_list", value.inner._value.work_list
+
+
+register_expander(_expand)

@@ -93,3 +93,13 @@ def test_allocation_failure_creates_nothing(heap):
     heap.fail_next_allocs()
     with pytest.raises(kp.AllocError):
         binder.arc_try_new(binder.DeliverCode("BR_NOOP"))
+
+
+def test_snapshot_labels_the_threads_fields(heap):
+    t = binder.Thread("t1")
+    t.push_work(binder.arc_try_new(binder.DeliverCode("BR_NOOP")))
+    snap = heap.snapshot()
+    assert snap.handle("t.reply_work").type_str == "Arc<DTRWrap<ThreadError>>"
+    assert snap.list("t.work_list").type_name == "DTRWrap<dyn DeliverToRead>"
+    t.release()
+    t.reply_work.drop()
