@@ -71,6 +71,9 @@ def into_dyn(handle, trait):
     handles are moved into the result; an `ArcBorrow` is `Copy` and stays usable. For a
     wrapper struct whose last field is `kp.Unsized`, the wrapped value's type is coerced
     (`ListArc<Wrapper<Ping>>` -> `ListArc<Wrapper<dyn WorkItem>>`).
+
+    On a `UniqueArc` the model allows the coercion (the course contract asks for it), but the
+    kernel's `UniqueArc` has no `CoerceUnsized` impl: real code converts to `Arc` first.
     """
     op = f"into_dyn({getattr(trait, '__name__', trait)})"
     obj = handle._check(op)
