@@ -42,7 +42,7 @@ def test_plot_ownership_has_segments_named_after_holders(rec):
     assert ax.collections
     texts = {t.get_text() for t in ax.texts}
     assert {"list q", "none"} <= texts
-    assert len(ax.get_yticklabels()) == 3
+    assert len(ax.get_yticklabels()) == 6      # three objects, IDs 0 and 1
 
 
 def test_plot_layout_compares_kernel_and_std(heap):

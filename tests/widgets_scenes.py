@@ -47,15 +47,10 @@ def every_concept(**changes) -> Snapshot:
 
 
 def list_recording():
-    """15 frames on the current heap: a list built, reordered and emptied."""
+    """15 frames on the current heap: a list built, reordered and emptied (the list tests'
+    `Job`: links and an AtomicTracker for IDs 0 and 1)."""
+    from _list_types import Job
 
-    @kp.struct
-    class Job:
-        id: int
-        links: kp.ListLinks[0]
-
-    kp.impl_list_arc_safe(Job, id=0, untracked=True)
-    kp.impl_list_item(Job, id=0, using="links")
     with kp.record() as rec:
         q = kp.List(Job, id=0)
         a = kp.ListArc.new(Job(1), kp.GFP_KERNEL)

@@ -10,7 +10,7 @@ from .escape import html, node_id
 from .style import (CHANGED, FONT, FONT_SIZE, FREED_BG, GREY, HEADER, SATURATED, abbreviate,
                     id_colour)
 
-__all__ = ["to_dot", "Scene", "scene_of"]
+__all__ = ["to_dot", "Scene", "scene_of", "cluster_title"]
 
 # Spaces after a closing tag are written &#160;: browsers drop a leading space in SVG text.
 _TABLE = '<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="5" BGCOLOR="white">'
@@ -30,6 +30,11 @@ _EDGE_STYLE = {    # handle kind -> edge attributes
     "Weak": dict(style="dashed", penwidth="1.2", color=GREY),
     "raw": dict(style="dotted", penwidth="2.2"),
 }
+
+
+def cluster_title(cluster: str) -> str:
+    """The title text of one of the clusters (`stack frame (your variables)`, ...)."""
+    return _CLUSTERS[cluster]["label"]
 
 
 @dataclass
@@ -80,7 +85,8 @@ class Scene:
                 sub.attr(fontname=FONT, fontsize=str(FONT_SIZE), labeljust="l",
                          **_CLUSTERS[cluster])
                 if boxes and cluster in boxes:
-                    sub.attr(bb=boxes[cluster])
+                    # neato -n2 misplaces cluster labels: the title is a pinned node instead.
+                    sub.attr(bb=boxes[cluster], label="")
                 for name, attrs in members:
                     sub.node(name, **attrs)
         for tail, head, attrs in self.edges:

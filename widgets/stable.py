@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import re
 
-from .dot import Scene
+from .dot import Scene, cluster_title
+from .escape import html
+from .style import FONT_SIZE
 from .render import render
 
 __all__ = ["StableLayout"]
@@ -39,12 +41,16 @@ class StableLayout:
         data = json.loads(render(bare.digraph().source, "json"))
         self.positions = {}
         self.boxes = {}
+        self.titles = {}        # cluster -> where dot put its label
         for obj in data.get("objects", []):
             if "pos" in obj:
                 x, y = obj["pos"].split(",")
                 self.positions[obj["name"]] = (float(x), float(y))
             elif "bb" in obj and obj["name"].startswith("cluster"):
                 self.boxes[obj["name"]] = obj["bb"]
+                if "lp" in obj:
+                    x, y = obj["lp"].split(",")
+                    self.titles[obj["name"]] = (float(x), float(y))
         x0, y0, x1, y1 = (float(v) for v in data["bb"].split(","))
         m = _MARGIN
         self.corners = {"_corner_lo": (x0 - m, y0 - m), "_corner_hi": (x1 + m, y1 + m)}
@@ -70,6 +76,13 @@ class StableLayout:
             pinned.node(name, None, shape="point", style="invis", width="0", label="")
         present = {n: p for n, p in self.positions.items() if n in scene.nodes}
         present.update(self.corners)
+        for cluster, where in self.titles.items():
+            name = f"_title_{cluster}"
+            # A point-sized node whose text overflows it: the edge router sees no obstacle.
+            pinned.node(name, None, shape="plaintext", margin="0", fontsize=str(FONT_SIZE),
+                        fixedsize="true", width="0.01", height="0.01",
+                        label=f"<{html(cluster_title(cluster))}>")
+            present[name] = where
         return pinned.digraph(positions=present, boxes=self.boxes).source
 
 
