@@ -19,7 +19,15 @@ def _call(fn, *args):
         raise NotImplementedError
     if not callable(fn):
         raise Hint(f"expected a function, got {fn!r}")
-    return fn(*args)
+    result = fn(*args)
+    if result is None and getattr(fn, "__code__", None) is not None and \
+            fn.__code__.co_code == _EMPTY.__code__.co_code:
+        raise NotImplementedError       # the starter body `...` is still there
+    return result
+
+
+def _EMPTY():
+    ...
 
 
 @struct
