@@ -209,3 +209,97 @@ def test_ex04_enqueue_once(capsys):
 
     assert verdict(capsys, checks.ex04_enqueue_once, right).startswith(PASS)
     assert "leaked" in verdict(capsys, checks.ex04_enqueue_once, leaks)
+
+
+def test_ex05_square(capsys):
+    @kp.struct
+    class Square:
+        side: int
+
+        def area(self: "kp.ArcBorrow[Self]"):
+            return self.side * self.side
+
+    @kp.struct
+    class PlainSelf:
+        side: int
+
+        def area(self):
+            return self.side * self.side
+
+    @kp.struct
+    class Wrong:
+        side: int
+
+        def area(self: "kp.ArcBorrow[Self]"):
+            return 4 * self.side
+
+    assert verdict(capsys, checks.ex05_square, Square).startswith(PASS)
+    assert "incompatible receiver" in verdict(capsys, checks.ex05_square, PlainSelf)
+    assert "area 12" in verdict(capsys, checks.ex05_square, Wrong)
+
+
+def test_ex05_dispatchable(capsys):
+    assert verdict(capsys, checks.ex05_dispatchable, "A").startswith(PASS)
+    assert "len: usize" in verdict(capsys, checks.ex05_dispatchable, {"A", "B"})
+    assert "repr(C)" in verdict(capsys, checks.ex05_dispatchable, "C")
+
+
+def test_ex06(capsys):
+    class Right:
+        def open(self):
+            return 0
+
+        def read(self, n):
+            return b""
+
+    class TooMuch(Right):
+        def write(self, data):
+            return 0
+
+    class TooLittle:
+        def open(self):
+            return 0
+
+    assert verdict(capsys, checks.ex06_only_open_and_read, Right).startswith(PASS)
+    assert "defines write" in verdict(capsys, checks.ex06_only_open_and_read, TooMuch)
+    assert "must define read" in verdict(capsys, checks.ex06_only_open_and_read, TooLittle)
+    assert verdict(capsys, checks.ex06_null_slot, -22).startswith(PASS)
+    assert "no None" in verdict(capsys, checks.ex06_null_slot, None)
+    assert "negative" in verdict(capsys, checks.ex06_null_slot, 22)
+
+
+def test_ex07_deliver_or_drop(capsys):
+    from kernelptr import binder
+
+    def right(thread, work):
+        match thread.push_work(work):
+            case binder.FailedDead(back):
+                back.drop()
+                return False
+        return True
+
+    def leaks(thread, work):
+        return thread.push_work(work) is binder.PushWorkOk
+
+    assert verdict(capsys, checks.ex07_deliver_or_drop, right).startswith(PASS)
+    assert "leaks" in verdict(capsys, checks.ex07_deliver_or_drop, leaks)
+
+
+def test_ex07_kick(capsys):
+    def right(q, job):
+        match q.enqueue(job.clone()):
+            case kp.Ok(_):
+                return True
+            case kp.Err(back):
+                back.drop()
+                return False
+
+    def leaks(q, job):
+        return q.enqueue(job.clone()).is_ok()
+
+    def moves(q, job):
+        return q.enqueue(job).is_ok()
+
+    assert verdict(capsys, checks.ex07_kick, right).startswith(PASS)
+    assert "drop the Arc that Err(arc) hands back" in verdict(capsys, checks.ex07_kick, leaks)
+    assert "UseAfterMove" in verdict(capsys, checks.ex07_kick, moves)

@@ -314,3 +314,165 @@ def ex04_enqueue_once(enqueue_once):
         raise Hint(f"{extra} count(s) leaked: on Err you get the same Arc back; drop it."
                    if extra > 0 else "a count went missing.")
     return "Ok the first time, Err(arc) the second, and the returned Arc was dropped."
+
+
+# -- 05_dynamic_dispatch ------------------------------------------------------------------------
+from ..traits import Trait, c_vtable, check_dispatch_from_dyn, impl_trait, vtable  # noqa: E402
+
+
+class Shape(Trait):
+    """The trait of exercise 05.1: `area` takes `self: ArcBorrow<Self>`."""
+
+    def area(self: "kp.ArcBorrow[Self]"): ...
+
+
+@exercise
+def ex05_square(Square):
+    """`Square` (a struct with `side`) implements Shape; area dispatched through a vtable."""
+    from ..errors import KernelPtrError
+    if Square is None or Square is Ellipsis:
+        raise NotImplementedError
+    if not getattr(Square, "_kp_struct", False):
+        raise Hint("declare Square with @kp.struct and a `side: int` field.")
+    try:
+        impl_trait(Shape)(Square)
+    except KernelPtrError as err:
+        raise Hint(f"kp.impl_trait(Shape) refused Square: {err.what}. The receiver must "
+                   "be written exactly as the trait's: self: \"kp.ArcBorrow[Self]\".") \
+            from None
+    shape = Arc.new(Square(3), _flags.GFP_KERNEL).into_dyn(Shape)
+    area = shape.as_arc_borrow().area()
+    if area != 9:
+        raise Hint(f"a 3x3 square reported area {area!r}; return self.side * self.side.")
+    return "Arc<dyn Shape> -> ArcBorrow<dyn Shape> -> <Square as Shape>::area via the vtable."
+
+
+@exercise
+def ex05_dispatchable(answer):
+    """Which of the notebook's pointer types A, B, C can be a dyn receiver?"""
+    if answer is None or answer is Ellipsis:
+        raise NotImplementedError
+    from ..traits import pointer_type
+    kinds = {
+        "A": pointer_type("A", fields=["ptr: NonNull<T>", "_p: PhantomData<T>"]),
+        "B": pointer_type("B", fields=["ptr: NonNull<T>", "len: usize"]),
+        "C": pointer_type("C", fields=["ptr: NonNull<T>"], repr="C"),
+    }
+    good = sorted(k for k, p in kinds.items() if check_dispatch_from_dyn(p))
+    given = sorted(answer) if isinstance(answer, (set, list, tuple)) else [answer]
+    if given == good:
+        return f"only {', '.join(good)}: one pointer field plus zero-sized markers, no repr(C)."
+    if "B" in given:
+        raise Hint("B has a second field that is not zero-sized (len: usize).")
+    if "C" in given:
+        raise Hint("C is #[repr(C)]: DispatchFromDyn needs a plain (or transparent) struct.")
+    raise Hint("run kp.check_dispatch_from_dyn on each and read the rules.")
+
+
+# -- 06_c_vtables -------------------------------------------------------------------------------
+@vtable
+class FileOps(Trait):
+    """A C `file_operations`-like table of exercise 06.1: every method is optional."""
+
+    def open(self): ...
+
+    def read(self, n): ...
+
+    def write(self, data): ...
+
+    def ioctl(self, cmd): ...
+
+
+@exercise
+def ex06_only_open_and_read(MyFile):
+    """`MyFile` defines only open and read; the C table has NULL for write and ioctl."""
+    if MyFile is None or MyFile is Ellipsis:
+        raise NotImplementedError
+    impl_trait(FileOps)(MyFile)
+    has = {n: getattr(MyFile, f"HAS_{n.upper()}") for n in ("open", "read", "write", "ioctl")}
+    table = c_vtable(FileOps, MyFile)
+    extra = [n for n in ("write", "ioctl") if has[n]]
+    missing = [n for n in ("open", "read") if not has[n]]
+    if extra:
+        raise Hint(f"MyFile defines {', '.join(extra)}: leave those out so their slots stay "
+                   "NULL.")
+    if missing:
+        raise Hint(f"MyFile must define {', '.join(missing)}.")
+    nulls = sorted(n for n, slot in table.slots.items() if slot is None)
+    return f"HAS_OPEN and HAS_READ are True; the C table has NULL in {', '.join(nulls)}."
+
+
+@exercise
+def ex06_null_slot(answer):
+    """What does the C caller return for ioctl when the slot is NULL?"""
+    if answer is Ellipsis:
+        raise NotImplementedError
+
+    @impl_trait(FileOps)
+    class OnlyOpen:
+        def open(self):
+            return 0
+
+    actual = c_vtable(FileOps, OnlyOpen).call("ioctl", OnlyOpen(), 1)
+    if answer == actual:
+        return f"{actual} (-EINVAL): the caller checks the slot and never calls NULL."
+    if answer is None:
+        raise Hint("C has no None: the caller sees a NULL pointer and returns an error code.")
+    if answer == 22:
+        raise Hint("kernel functions return negative error codes.")
+    raise Hint("the trait's default body never runs for a NULL slot; look at table.call.")
+
+
+# -- 07_case_study_todo_list -----------------------------------------------------------------
+@exercise
+def ex07_deliver_or_drop(deliver):
+    """`deliver(thread, work)` pushes; on FailedDead it drops the work (after the lock)."""
+    from .. import binder
+    heap = current_heap()
+    alive = binder.Thread("alive")
+    ok = _call(deliver, alive, binder.arc_try_new(binder.DeliverCode("BR_NOOP")))
+    dead = binder.Thread("dead")
+    dead.release()
+    work = binder.arc_try_new(binder.DeliverCode("BR_SPAWN_LOOPER"))
+    address = work.address
+    failed = _call(deliver, dead, work)
+    if ok is not True or failed is not False:
+        raise Hint(f"returned {ok!r} for a live thread and {failed!r} for a dead one; "
+                   "expected True and False.")
+    obj = heap.object_at(address)
+    if not obj.freed:
+        raise Hint("the work handed back by FailedDead(work) was not dropped: it leaks. "
+                   "match res: case binder.FailedDead(w): w.drop().")
+    return "delivered to the live thread; the dead thread's work came back and was dropped " \
+           "outside the lock."
+
+
+@exercise
+def ex07_kick(kick):
+    """`kick(queue, job)` enqueues a clone; returns False (dropping the Err) if pending."""
+    from .. import workqueue as wq
+
+    @wq.impl_has_work(id=0, field="work")
+    @impl_trait(wq.WorkItem)
+    @struct
+    class Flush:
+        name: str
+        work: kp.workqueue.Work[0]
+
+        def run(this: "kp.Arc[Self]"):
+            pass
+
+    q = wq.Queue("events")
+    job = Arc.new(Flush("flush"), _flags.GFP_KERNEL)
+    first, second = _call(kick, q, job), _call(kick, q, job)
+    if (first, second) != (True, False):
+        raise Hint(f"returned {first!r} then {second!r}; expected True (queued) then False "
+                   "(already pending).")
+    if job.refcount != 2:
+        raise Hint(f"refcount is {job.refcount}, expected 2 (yours + the queue's): "
+                   "drop the Arc that Err(arc) hands back."
+                   if job.refcount > 2 else "enqueue a clone, not your own Arc.")
+    q.run_pending()
+    if job.refcount != 1:
+        raise Hint("after run the queue's reference should be gone.")
+    return "queued once; the second enqueue handed the same Arc back and you dropped it."
