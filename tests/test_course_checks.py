@@ -37,7 +37,8 @@ def test_ex00_two_owners(capsys):
     assert verdict(capsys, checks.ex00_two_owners, right).startswith(PASS)
     assert "two separate objects" in verdict(capsys, checks.ex00_two_owners, separate)
     assert "same handle twice" in verdict(capsys, checks.ex00_two_owners, same_handle)
-    assert "return a pair" in verdict(capsys, checks.ex00_two_owners, lambda: None)
+    assert "return a pair" in verdict(capsys, checks.ex00_two_owners,
+                                      lambda: kp.Arc.new(1, kp.GFP_KERNEL))
 
 
 def test_ex00_flags(capsys):
