@@ -55,3 +55,11 @@ def test_html_is_self_contained_with_every_frame(stepper, tmp_path):
 def test_inline_svg_drops_prologue_and_namespaces(stepper):
     svg = widgets.export.inline_svg(stepper.svg(0))
     assert svg.startswith("<svg") and "http" not in svg and "DOCTYPE" not in svg
+
+
+def test_png_frames_share_one_canvas(stepper, tmp_path):
+    sizes = set()
+    for path in stepper.save_pngs(tmp_path / "png"):
+        with Image.open(path) as im:
+            sizes.add(im.size)
+    assert len(sizes) == 1

@@ -11,7 +11,27 @@ from pathlib import Path
 from .panels import caption, log_html, source_html
 from .render import fit
 
-__all__ = ["save_svgs", "save_pngs", "save_gif", "to_html", "inline_svg"]
+__all__ = ["save_svgs", "save_pngs", "save_gif", "to_html", "inline_svg", "align_png"]
+
+_PX_PER_PT = 96 / 72     # graphviz draws PNGs at 96 dpi; SVG sizes are in points
+
+
+def align_png(data: bytes, shift, size) -> bytes:
+    """PNG `data` moved by `shift` (points) onto a canvas of `size` (points): frames whose
+    canvas graphviz grew for a bulging edge line up with the others again."""
+    if size is None or shift == (0.0, 0.0):
+        return data
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as im:
+        width, height = (round(v * _PX_PER_PT) for v in size)
+        if (im.width, im.height) == (width, height) and shift == (0.0, 0.0):
+            return data
+        canvas = Image.new("RGB", (width, height), "white")
+        canvas.paste(im.convert("RGB"), (round(shift[0] * _PX_PER_PT), round(shift[1] * _PX_PER_PT)))
+    out = io.BytesIO()
+    canvas.save(out, "PNG")
+    return out.getvalue()
 
 
 def _write_all(stepper, folder, suffix, data_of) -> list:

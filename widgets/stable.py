@@ -14,6 +14,7 @@ __all__ = ["StableLayout"]
 
 _MARGIN = 48.0     # points of room around the union for edges that bulge outwards
 _CANVAS = re.compile(r'width="[^"]*"\s+height="[^"]*"\s+viewBox="[^"]*"')
+_NUMBERS = re.compile(r"-?\d+(?:\.\d+)?")
 _SHIFT = re.compile(r'transform="scale\([^)]*\) rotate\([^)]*\) translate\([^)]*\)"')
 
 
@@ -54,20 +55,35 @@ class StableLayout:
         x0, y0, x1, y1 = (float(v) for v in data["bb"].split(","))
         m = _MARGIN
         self.corners = {"_corner_lo": (x0 - m, y0 - m), "_corner_hi": (x1 + m, y1 + m)}
-        self._frame = None      # (translate, width, height, viewBox) of the first SVG seen
+        self._frame = None      # (canvas text, transform text, translate, size) of frame one
 
     def normalise(self, svg: str) -> str:
         """Give `svg` the canvas of the first frame normalised: an edge that bulged past the
         margin must not grow the canvas and so shift every node (it is clipped instead)."""
-        found = _CANVAS.search(svg)
-        shift = _SHIFT.search(svg)
-        if not found or not shift:
+        if self._canvas_of(svg) is None:
             return svg
-        if self._frame is None:
-            self._frame = (found.group(0), shift.group(0))
-            return svg
-        canvas, translate = self._frame
+        canvas, translate = self._frame[0], self._frame[1]
         return _SHIFT.sub(translate, _CANVAS.sub(canvas, svg, count=1), count=1)
+
+    def offset(self, svg: str) -> tuple:
+        """How far (points, x and y) the raw `svg` must move to sit on the reference canvas,
+        and the reference canvas size (points): used to align PNG frames the same way."""
+        found = self._canvas_of(svg)
+        if found is None:
+            return (0.0, 0.0), None
+        (tx, ty), _ = found
+        (tx0, ty0), size = self._frame[2], self._frame[3]
+        return (tx0 - tx, ty0 - ty), size
+
+    def _canvas_of(self, svg: str):
+        canvas, shift = _CANVAS.search(svg), _SHIFT.search(svg)
+        if not canvas or not shift:
+            return None
+        translate = tuple(float(v) for v in _NUMBERS.findall(shift.group(0).split("translate")[1]))
+        size = tuple(float(v) for v in _NUMBERS.findall(canvas.group(0))[:2])
+        if self._frame is None:
+            self._frame = (canvas.group(0), shift.group(0), translate, size)
+        return translate, size
 
     def source(self, scene: Scene) -> str:
         """The pinned DOT source of one frame's `scene` (render it with `pinned=True`)."""

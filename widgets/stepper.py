@@ -137,8 +137,11 @@ class Stepper(w.VBox):
         return self._svgs[i]
 
     def png(self, i: int) -> bytes:
-        """The PNG of frame `i` (graphviz draws it directly, cached like the SVG)."""
-        return render(self.dot_source(i), "png", engine="neato", pinned=True)
+        """The PNG of frame `i` (graphviz draws it; cached like the SVG), moved onto the same
+        canvas as every other frame, as `svg` is."""
+        data = render(self.dot_source(i), "png", engine="neato", pinned=True)
+        raw_svg = render(self.dot_source(i), "svg", engine="neato", pinned=True)
+        return export.align_png(data, *self._layout.offset(raw_svg))
 
     # -- exports -------------------------------------------------------------------------
     def save_svgs(self, folder) -> list:
