@@ -131,3 +131,18 @@ def test_missing_dot_is_a_clear_error(monkeypatch):
     assert "apt-get install graphviz" in str(err.value)
     assert isinstance(err.value, kp.KernelPtrError)
     assert err.value.__cause__ is None and err.value.__suppress_context__
+
+
+def test_fat_self_pointer_in_the_links_points_at_its_vtable(source):
+    assert f"obj_{C:x}:sv0:e -> vt_{VT:x}:hdr:w" in source
+
+
+def test_real_list_of_trait_objects_draws_vtables_and_lock(heap):
+    from test_dynlist import WorkItem, Wrapper, Ping
+    p = kp.ListArc.new(Wrapper(Ping(1)), kp.GFP_KERNEL).into_dyn(WorkItem)
+    todo = kp.SpinLock(kp.List(Wrapper[WorkItem]), "todo")
+    with todo.lock() as guard:
+        guard.value.push_back(p)
+        source = widgets.to_dot(heap.snapshot()).source
+    assert "locks held: todo" in source and "List&lt;Wrapper&lt;dyn WorkItem&gt;, 0&gt;" in source
+    assert "&lt;Ping as WorkItem&gt;" in source and ":sv0:e -> vt_" in source

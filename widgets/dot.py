@@ -186,8 +186,13 @@ def _handle(scene, h, before):
         style.update(color=colour, penwidth="2.5")
     scene.edge(f"{name}:d:e", f"{node_id('obj', f'{h.target:x}')}:hdr:w", **style)
     if h.vtable is not None:
-        scene.edge(f"{name}:v:e", f"{node_id('vt', f'{h.vtable:x}')}:hdr:w",
-                   style="dotted", penwidth="1.5", color=GREY)
+        _vtable_edge(scene, f"{name}:v:e", h.vtable)
+
+
+def _vtable_edge(scene, tail, vtable):
+    """A fat pointer's vtable half: a thin grey dotted edge into `.rodata`."""
+    scene.edge(tail, f"{node_id('vt', f'{vtable:x}')}:hdr:w", style="dotted", penwidth="1.5",
+               color=GREY)
 
 
 def _raw(scene, p, before, type_name):
@@ -277,6 +282,9 @@ def _object(scene, o, before):
                 style.update(color=id_colour(p.id))
             scene.edge(f"{node_id('obj', f'{o.address:x}')}:f_{node_id('', p.field)[1:]}:e",
                        f"{node_id('obj', f'{p.target:x}')}:hdr:w", **style)
+        for i, sp in o.self_ptrs.items():     # the fat self pointer stored in the links
+            if sp and sp[1] is not None:
+                _vtable_edge(scene, f"{node_id('obj', f'{o.address:x}')}:sv{i}:e", sp[1])
 
 
 def _refcount_row(o, changed):
@@ -308,9 +316,11 @@ def _id_rows(o, i, diff, grey):
     if i in o.self_ptrs:
         sp = o.self_ptrs[i]
         data, vt = sp if sp else (None, None)
-        text = f"self {abbreviate(data)}" + (f" | vtable {abbreviate(vt)}" if vt else "")
-        rows.append(f'<TR><TD ALIGN="LEFT"{_bg(diff("self_ptrs", i))}>self_ptr[{i}]</TD>'
-                    f'<TD COLSPAN="2">{_grey(text, grey or sp is None)}</TD></TR>')
+        ch, dim = _bg(diff("self_ptrs", i)), grey or sp is None
+        cells = (f'<TD>{_grey(f"self {abbreviate(data)}", dim)}</TD>'
+                 f'<TD PORT="sv{i}">{_grey(f"vtable {abbreviate(vt)}", dim)}</TD>' if vt else
+                 f'<TD COLSPAN="2">{_grey(f"self {abbreviate(data)}", dim)}</TD>')
+        rows.append(f'<TR><TD ALIGN="LEFT"{ch}>self_ptr[{i}]</TD>{cells}</TR>')
     holder = o.holders.get(i)
     rows.append(f'<TR><TD ALIGN="LEFT"{_bg(diff("holders", i))}>{_grey(f"ListArc[{i}] held by", grey)}</TD>'
                 f'<TD COLSPAN="2"{_bg(diff("holders", i))}>'
