@@ -146,3 +146,11 @@ def test_real_list_of_trait_objects_draws_vtables_and_lock(heap):
         source = widgets.to_dot(heap.snapshot()).source
     assert "locks held: todo" in source and "List&lt;Wrapper&lt;dyn WorkItem&gt;, 0&gt;" in source
     assert "&lt;Ping as WorkItem&gt;" in source and ":sv0:e -> vt_" in source
+
+
+def test_unnamed_temporaries_share_slots_so_long_traces_stay_compact():
+    snap = every_concept(handles=(kp.HandleSnap("listarc#12", "ListArc", "Job", A, id=0),
+                                  kp.HandleSnap("arc#3", "Arc", "Job", B)))
+    source = widgets.to_dot(snap).source
+    assert "h__tmp0" in source and "h__tmp1" in source
+    assert "<B>listarc#12</B>" in source

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import graphviz
@@ -14,6 +15,7 @@ __all__ = ["to_dot", "Scene", "scene_of", "cluster_title"]
 
 # Spaces after a closing tag are written &#160;: browsers drop a leading space in SVG text.
 _TABLE = '<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="5" BGCOLOR="white">'
+_TEMPORARY = re.compile(r"^[a-z:]+#\d+$")     # the model's label for an unnamed handle
 _STACK, _HEAP, _RODATA = "cluster_stack", "cluster_heap", "cluster_rodata"
 _CLUSTERS = {
     _STACK: dict(label="stack frame (your variables)", style="rounded,filled",
@@ -124,8 +126,16 @@ def scene_of(snapshot, previous=None, *, legend=True, caption="") -> Scene:
     before = _Before(previous)
     if snapshot.locks or snapshot.warnings:
         scene.node("banner", _STACK, label=_banner(snapshot))
+    temporaries = 0
     for h in snapshot.handles:
-        _handle(scene, h, before)
+        if _TEMPORARY.match(h.label):
+            # An unnamed temporary (`listarc#12`, from `q.push_back(ListArc.new(..))`) lives
+            # for one step; temporaries share slots so a long trace does not grow a new row
+            # for each one.
+            _handle(scene, h, before, f"h__tmp{temporaries}")
+            temporaries += 1
+        else:
+            _handle(scene, h, before)
     types = {o.address: o.type_name for o in snapshot.objects}
     for p in snapshot.raw_pointers:
         _raw(scene, p, before, types.get(p.target, "T"))
@@ -163,8 +173,8 @@ def _grey(text: str, grey: bool) -> str:
 
 
 # -- handles and raw pointers ---------------------------------------------------------------
-def _handle(scene, h, before):
-    name = node_id("h", h.label)
+def _handle(scene, h, before, name=None):
+    name = name or node_id("h", h.label)
     live = h.state == "live"
     changed = before.changed("handles", h.label, h)
     title = f"<B>{html(h.label)}</B>: {html(h.type_str)}"
