@@ -55,7 +55,8 @@ def log_html(recording, i: int, context: int = 8) -> str:
     for n in range(lo, hi):
         text = _html.escape(str(frames[n].event))
         if n == i:
-            out.append(f'<span style="background:{CHANGED};font-weight:bold">▶ {text}</span>')
+            out.append(f'<span class="kp-current" style="background:{CHANGED};'
+                       f'font-weight:bold">▶ {text}</span>')
         elif n > i:
             out.append(f'<span style="color:#8C8C8C">  {text}</span>')
         else:

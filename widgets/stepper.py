@@ -71,6 +71,11 @@ class Stepper(w.VBox):
         controls = w.HBox([*buttons, self._play, self._slider, self._speed])
         # The graph takes the full width (it is what a projector must show); code and log below.
         super().__init__([self._title, controls, self._graph, w.HBox([self._source, self._log])])
+        # Stable hooks for pages and browser tests: the widget, caption, graph and log.
+        self.add_class("kp-stepper")
+        self._title.add_class("kp-caption")
+        self._graph.add_class("kp-graph")
+        self._log.add_class("kp-log")
         self._show(0)
 
     # -- navigation ----------------------------------------------------------------------
@@ -159,6 +164,18 @@ class Stepper(w.VBox):
     def to_html(self, path, title: str = "kernelptr trace"):
         """Write one self-contained offline HTML page with every frame and step controls."""
         return export.to_html(self, path, title)
+
+    def _repr_mimebundle_(self, **kwargs):
+        """The live widget, plus the current frame as SVG for static renderers (nbviewer,
+        GitHub, exported HTML), which cannot run the widget."""
+        bundle = super()._repr_mimebundle_(**kwargs) or {}
+        if isinstance(bundle, tuple):
+            bundle = bundle[0]
+        bundle = dict(bundle)
+        if self._n:
+            bundle["image/svg+xml"] = self.svg()
+        bundle["text/plain"] = repr(self)
+        return bundle
 
     def __repr__(self) -> str:
         return f"Stepper({self._n} frames)"
