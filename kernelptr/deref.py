@@ -12,9 +12,9 @@ class DerefHandle(Handle):
     """A handle whose pointee can be read through it (`Deref<Target = T>`), but not written:
     the kernel's `Arc` has no `DerefMut`, so its contents are always pinned and shared."""
 
-    def deref(self):
+    def deref(self, _op: str = "deref"):
         """The value the handle points at (Rust `*a`)."""
-        obj = self._check("deref")
+        obj = self._check(_op)
         if obj.uninit:
             raise UndefinedBehavior(
                 f"reading {self.type_str()} before it was initialised",
@@ -32,7 +32,7 @@ class DerefHandle(Handle):
     def __getattr__(self, name):
         if name.startswith("_"):
             raise AttributeError(name)
-        value = self.deref()
+        value = self.deref(f"reading `.{name}`")
         try:
             return getattr(value, name)
         except AttributeError:

@@ -85,9 +85,12 @@ class HandleSnap:
     vtable: int | None = None
     dyn: str | None = None
     note: str = ""
+    rust_type: str = ""      # the handle's own Rust type, e.g. `UniqueArc<MaybeUninit<Job>>`
 
     @property
     def type_str(self) -> str:
+        if self.rust_type:
+            return self.rust_type
         inner = f"dyn {self.dyn}" if self.dyn else self.type_name
         if self.kind == "ListArc":
             return f"ListArc<{inner}, {self.id}>"
@@ -247,7 +250,7 @@ class Capture:
         self.step = heap.step
         self.objects = [object_snapshot(o) for o in heap._objects.values()
                         if not o.freed or o.freed_step >= heap.step]
-        # (handle, state, kind, type_name, target, id, vtable, dyn) for non-field handles
+        # (handle, state, kind, type_name, target, id, vtable, dyn, rust type) per handle
         self.handles = []
         for h in heap.handles():
             if h._inside is not None:
@@ -259,7 +262,7 @@ class Capture:
             self.handles.append((h, state, h.kind, h._obj.type_name if h._obj else "?",
                                  h.address, h._id,
                                  vt.address if vt is not None else None,
-                                 h._dyn_name))
+                                 h._dyn_name, h.type_str()))
         self.lists = [(lst, _list_items(lst, heap), lst._dropped) for lst in heap.lists]
         self.vtables = [vt.snapshot() for vt in heap.vtables.values()]
         self.raws = [p for p in heap.raw_pointers if not p.reclaimed]
@@ -280,14 +283,14 @@ class Capture:
 
         handles = []
         handle_labels = {}
-        for (h, state, kind, tname, target, lid, vt, dyn) in self.handles:
+        for (h, state, kind, tname, target, lid, vt, dyn, rust) in self.handles:
             named = names.get(id(h))
             if h._label is None and named is None and (state != "live" or not h.owning):
                 continue    # a consumed or borrowed handle nobody can name any more
             lab = label(h, f"{kind.lower()}#{h._serial}")
             note = f"moved by {h._moved_by}" if state == "moved" and h._moved_by else ""
             handle_labels[id(h)] = lab
-            handles.append(HandleSnap(lab, kind, tname, target, state, lid, vt, dyn, note))
+            handles.append(HandleSnap(lab, kind, tname, target, state, lid, vt, dyn, note, rust))
         lists = []
         list_labels = {}
         for n, (lst, items, dropped) in enumerate(self.lists):

@@ -346,10 +346,13 @@ def _id_rows(o, i, diff, grey):
 def _vtable(scene, vt):
     head = (f"<B>&lt;{html(vt.type_name)} as {html(vt.trait_name)}&gt;</B>&#160;vtable"
             f" @{abbreviate(vt.address)}")
-    rows = [f'<TR><TD PORT="hdr" COLSPAN="2" BGCOLOR="#F7E3B5">{head}</TD></TR>',
-            f'<TR><TD ALIGN="LEFT">size</TD><TD ALIGN="LEFT">{vt.size}</TD></TR>',
-            f'<TR><TD ALIGN="LEFT">align</TD><TD ALIGN="LEFT">{vt.align}</TD></TR>']
-    for slot, desc in vt.slots:
+    # The order of a Rust vtable: drop_in_place, size, align, then the methods.
+    slots = list(vt.slots)
+    entries = [s for s in slots if s[0] == "drop_in_place"] + [("size", vt.size),
+                                                               ("align", vt.align)]
+    entries += [s for s in slots if s[0] != "drop_in_place"]
+    rows = [f'<TR><TD PORT="hdr" COLSPAN="2" BGCOLOR="#F7E3B5">{head}</TD></TR>']
+    for slot, desc in entries:
         value = html(desc) if desc is not None else _grey("NULL", True)
         rows.append(f'<TR><TD ALIGN="LEFT">{html(slot)}</TD><TD ALIGN="LEFT">{value}</TD></TR>')
     scene.node(node_id("vt", f"{vt.address:x}"), _RODATA, label=f"<{_TABLE}{''.join(rows)}</TABLE>>")

@@ -31,9 +31,9 @@ a = kp.Arc.new(Job("shared"), kp.GFP_KERNEL)
 x = kp.Arc.new(Job("x"), kp.GFP_KERNEL)
 left, right = kp.List(Job, id=0), kp.List(Job, id=0)
 with kp.record() as rec:
-    kp.unchecked.push_back(left, x.clone())
-    kp.unchecked.push_back(left, a.clone())
-    kp.unchecked.push_back(right, a.clone())   # the same links, rewritten
+    kp.unchecked.push_back(left, x)       # unsafe: the list takes a count, no ListArc
+    kp.unchecked.push_back(left, a)
+    kp.unchecked.push_back(right, a)      # the same links, rewritten by a second list
 widgets.Stepper(rec)
 
 # %%
