@@ -51,7 +51,7 @@ class HeapObject:
         self.held: dict[str, int] = {}   # counts owned by lists, raw pointers, queues, ...
         self.links: dict[int, list] = {}     # id -> [prev HeapObject, next HeapObject]
         self.self_ptrs: dict[int, tuple | None] = {}
-        self.listarc: dict[int, object] = {}  # id -> holder (ListArc handle or List)
+        self.listarc: dict[int, object] = _Watched(self)  # id -> holder (ListArc or List)
         self.trackers: dict[int, bool] = {}
         self.unique = False         # a UniqueArc owns it (fields are assignable)
         self.uninit = False         # UniqueArc<MaybeUninit<T>> not yet written
@@ -63,8 +63,11 @@ class HeapObject:
         return self.address + self.header
 
     def touch(self) -> None:
-        """Mark the object changed, so a snapshot rebuilds its picture."""
+        """Mark the object changed, so a snapshot rebuilds its picture (and a recording,
+        which watches the heap's dirty sets, re-captures only the objects that changed)."""
         self.version += 1
+        for dirty in self.heap._dirty_sets:
+            dirty.add(self)
 
     def hold(self, reason: str, n: int = 1) -> None:
         """Record that `reason` (a list, the raw pointers, a queue) owns `n` more counts."""
@@ -83,6 +86,45 @@ class HeapObject:
 
     def __repr__(self) -> str:
         return f"<{self.kind}<{self.type_name}> @{self.address:#x}>"
+
+
+class _Watched(dict):
+    """A dict on a HeapObject (its ListArc holders) whose changes mark the object dirty for
+    recordings, even where model code changes it without `touch()`."""
+
+    __slots__ = ("_owner",)
+
+    def __init__(self, owner):
+        super().__init__()
+        self._owner = owner
+
+    def _mark(self):
+        for dirty in self._owner.heap._dirty_sets:
+            dirty.add(self._owner)
+
+    def __setitem__(self, key, value):
+        super().__setitem__(key, value)
+        self._mark()
+
+    def __delitem__(self, key):
+        super().__delitem__(key)
+        self._mark()
+
+    def pop(self, *args):
+        self._mark()
+        return super().pop(*args)
+
+    def clear(self):
+        self._mark()
+        super().clear()
+
+    def update(self, *args, **kw):
+        self._mark()
+        super().update(*args, **kw)
+
+    def setdefault(self, key, default=None):
+        self._mark()
+        return super().setdefault(key, default)
 
 
 _stack: list["Heap"] = []
@@ -146,6 +188,7 @@ class Heap:
         self.raw_pointers: list = []  # every RawPtr made by into_raw / into_foreign
         self.vtables: dict = {}       # (type, trait) -> vtable object (read-only region)
         self._snap_cache: dict[int, tuple] = {}
+        self._dirty_sets: list[set] = []   # one per recording: objects touched since its capture
 
     # -- current heap ----------------------------------------------------------------------
     def __enter__(self) -> "Heap":
@@ -203,6 +246,8 @@ class Heap:
         obj = HeapObject(self, address, size, header, kind, type_name, value, typ)
         self._objects[address] = obj
         self.alloc_count += 1
+        for dirty in self._dirty_sets:
+            dirty.add(obj)
         return obj
 
     def free(self, obj: HeapObject) -> None:

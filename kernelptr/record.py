@@ -5,22 +5,46 @@ from __future__ import annotations
 import contextlib
 import linecache
 import sys
-from dataclasses import dataclass
-
 from .events import Event, user_frame
 from .heap import current_heap
+from .journal import Journal
 from .ownership import names_in
-from .snapshot import Capture, Snapshot
+from .snapshot import Snapshot
 
 __all__ = ["record", "trace", "Recording", "Frame"]
 
 
-@dataclass(frozen=True)
 class Frame:
-    """One step of a recording: the operation and the heap right after it."""
+    """One step of a recording: the operation and the heap right after it.
 
-    event: Event
-    snapshot: Snapshot
+    A recording's frames build their `snapshot` when it is first asked for (from the
+    recording's journal of changes, see `kernelptr.journal`); `Frame(event, snapshot)` makes
+    one with the snapshot given.
+    """
+
+    __slots__ = ("event", "_snapshot", "_journal", "_index")
+
+    def __init__(self, event: Event, snapshot: Snapshot | None = None, *, _journal=None,
+                 _index: int = 0):
+        self.event = event
+        self._snapshot = snapshot
+        self._journal = _journal
+        self._index = _index
+
+    @property
+    def snapshot(self) -> Snapshot:
+        """The heap right after the event."""
+        if self._snapshot is not None:
+            return self._snapshot
+        return self._journal.snapshot(self._index)
+
+    def __eq__(self, other):
+        if not isinstance(other, Frame):
+            return NotImplemented
+        return self.event == other.event and self.snapshot == other.snapshot
+
+    def __hash__(self):
+        return hash(self.event)
 
     def __repr__(self) -> str:
         return f"Frame({self.event})"
@@ -44,7 +68,8 @@ class Recording:
     def __init__(self, heap):
         self.heap = heap
         self.frames: list[Frame] = []
-        self._pending: list = []        # (event, capture) waiting for labels
+        self._pending: list = []        # (event, journal capture) waiting for labels
+        self._journal = Journal(heap)
         self._sources: dict[str, list[str]] = {}
 
     def __len__(self) -> int:
@@ -60,7 +85,7 @@ class Recording:
         # Labels of the previous frames can be resolved now: the statement that made them has
         # finished, so its result is bound to a name.
         self._resolve(user_frame(3))
-        self._pending.append((event, Capture(self.heap)))
+        self._pending.append((event, self._journal.capture()))
         path = event.location.path
         if path and path not in self._sources:
             self._sources[path] = linecache.getlines(path)
@@ -69,8 +94,9 @@ class Recording:
         if not self._pending:
             return
         names = names_in(frame)
-        for event, capture in self._pending:
-            self.frames.append(Frame(event, capture.finish(names)))
+        indices = self._journal.resolve([capture for _, capture in self._pending], names)
+        for (event, _), i in zip(self._pending, indices):
+            self.frames.append(Frame(event, _journal=self._journal, _index=i))
         self._pending.clear()
 
     def source(self, i: int) -> tuple[list[str], int]:
@@ -92,6 +118,7 @@ def record(heap=None):
         yield rec
     finally:
         unsubscribe()
+        rec._journal.close()
         rec._resolve(user_frame(3))
 
 

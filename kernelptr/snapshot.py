@@ -15,7 +15,7 @@ def _hex(a):
     return "null" if a is None else f"{a:#x}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PointerSnap:
     """A handle stored in a field of an object: an edge from that field to its target."""
 
@@ -29,7 +29,7 @@ class PointerSnap:
         return f"PointerSnap({self.field!r}, {self.kind!r} -> {_hex(self.target)})"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ObjectSnap:
     """One heap object (an `ArcInner<T>`): its count, fields, links and ListArc holders.
 
@@ -67,7 +67,7 @@ class ObjectSnap:
         return f"ObjectSnap({self.kind}<{self.type_name}> @{self.address:#x}, refcount={count}{state})"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class HandleSnap:
     """One handle on the learner's side: its label, kind, target and state.
 
@@ -100,7 +100,7 @@ class HandleSnap:
         return f"HandleSnap({self.label}: {self.type_str} -> {_hex(self.target)}, {self.state})"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ListSnap:
     """One `List<T, ID>`: its label, ID and the addresses of its items, front to back."""
 
@@ -221,15 +221,39 @@ def object_snapshot(obj) -> ObjectSnap:
         fields.append(("value", _field_repr(value)))
         if isinstance(value, Handle) and value._state == "live":
             pointers.append(PointerSnap("value", value.kind, value.address))
-    links = {i: (_addr(p), _addr(n)) for i, (p, n) in sorted(obj.links.items())}
+    links = _shared_dict((i, (_addr(p), _addr(n))) for i, (p, n) in sorted(obj.links.items()))
+    fields, pointers = tuple(fields), tuple(pointers)
+    if cache is not None:       # share the previous picture's field tuples when unchanged
+        fields = cache[1].fields if cache[1].fields == fields else fields
+        pointers = cache[1].pointers if cache[1].pointers == pointers else pointers
     snap = ObjectSnap(
         address=obj.address, type_name=obj.type_name, refcount=obj.refcount.read(),
-        saturated=obj.refcount.saturated, freed=obj.freed, fields=tuple(fields),
-        links=links, holders={}, trackers=dict(sorted(obj.trackers.items())),
-        self_ptrs=dict(sorted(obj.self_ptrs.items())), pointers=tuple(pointers),
+        saturated=obj.refcount.saturated, freed=obj.freed, fields=fields,
+        links=links, holders=_shared_dict(()), trackers=_shared_dict(sorted(obj.trackers.items())),
+        self_ptrs=_shared_dict(sorted(obj.self_ptrs.items())), pointers=pointers,
         size=obj.size, header=obj.header, kind=obj.kind, uninit=obj.uninit, unique=obj.unique)
     obj.heap._snap_cache[obj.address] = (obj.version, snap)
     return snap
+
+
+_SHARED: dict = {}
+
+
+def _shared_dict(items) -> dict:
+    """`dict(items)`, the same dict object for every snapshot with equal contents.
+
+    Snapshots are immutable, so equal dicts can be shared: a long recording then stores a
+    frame's changed links and holders as references, not copies."""
+    key = tuple(items)
+    try:
+        found = _SHARED.get(key)
+    except TypeError:       # an unhashable value: no sharing
+        return dict(key)
+    if found is None:
+        if len(_SHARED) >= 1 << 16:
+            _SHARED.clear()
+        found = _SHARED[key] = dict(key)
+    return found
 
 
 def _addr(o):
@@ -238,6 +262,66 @@ def _addr(o):
 
 def _vtable_addr(h):
     return h._vtable.address if h._vtable is not None else None
+
+
+def _handle_rows(heap) -> list:
+    """(handle, state, kind, type_name, target, id, vtable, dyn) for every handle not stored
+    in a field, oldest first (the handle itself is kept only until labels are resolved)."""
+    rows = []
+    for h in heap.handles():
+        if h._inside is not None:
+            continue
+        state = h._state
+        if state == "live" and not h.is_live():
+            state = "stale"
+        vt = h._vtable
+        rows.append((h, state, h.kind, h._obj.type_name if h._obj else "?", h.address, h._id,
+                     vt.address if vt is not None else None, h._dyn_name))
+    return rows
+
+
+class _Labeller:
+    """Labels for one frame: handles and lists named from the learner's variables (`names`),
+    and the label of whoever holds an object's ListArc."""
+
+    def __init__(self, names: dict, handle_rows, lists):
+        self.names = names
+        self.handles = []
+        self.handle_labels = {}
+        for (h, state, kind, tname, target, lid, vt, dyn) in handle_rows:
+            named = names.get(id(h))
+            if h._label is None and named is None and (state != "live" or not h.owning):
+                continue    # a consumed or borrowed handle nobody can name any more
+            lab = self.label(h, f"{kind.lower()}#{h._serial}")
+            note = f"moved by {h._moved_by}" if state == "moved" and h._moved_by else ""
+            self.handle_labels[id(h)] = lab
+            self.handles.append(HandleSnap(lab, kind, tname, target, state, lid, vt, dyn, note))
+        self.lists = []     # (list, label, items, dropped) of the lists a picture shows
+        self.list_labels = {}
+        for n, (lst, items, dropped) in enumerate(lists):
+            lab = self.label(lst, f"list#{n}")
+            self.list_labels[id(lst)] = lab
+            if dropped and lst._label is None and id(lst) not in names:
+                continue
+            self.lists.append((lst, lab, items, dropped))
+
+    def label(self, thing, fallback):
+        if getattr(thing, "_label", None):
+            return thing._label
+        entry = self.names.get(id(thing))
+        return entry[0] if entry else fallback
+
+    def holder(self, holder) -> str:
+        if id(holder) in self.list_labels:
+            return f"list {self.list_labels[id(holder)]}"
+        return self.handle_labels.get(id(holder)) or self.label(holder, "ListArc")
+
+    def holders(self, hold: dict) -> dict:
+        return _shared_dict((i, self.holder(holder)) for i, holder in sorted(hold.items()))
+
+    def raws(self, raws) -> tuple:
+        return tuple(RawPtrSnap(self.label(p, f"raw@{p.address:#x}"), p.address, p.target,
+                                p.origin, p.reclaimed) for p in raws)
 
 
 class Capture:
@@ -250,19 +334,7 @@ class Capture:
         self.step = heap.step
         self.objects = [object_snapshot(o) for o in heap._objects.values()
                         if not o.freed or o.freed_step >= heap.step]
-        # (handle, state, kind, type_name, target, id, vtable, dyn, rust type) per handle
-        self.handles = []
-        for h in heap.handles():
-            if h._inside is not None:
-                continue
-            state = h._state
-            if state == "live" and not h.is_live():
-                state = "stale"
-            vt = h._vtable
-            self.handles.append((h, state, h.kind, h._obj.type_name if h._obj else "?",
-                                 h.address, h._id,
-                                 vt.address if vt is not None else None,
-                                 h._dyn_name, h.type_str()))
+        self.handles = _handle_rows(heap)
         self.lists = [(lst, _list_items(lst, heap), lst._dropped) for lst in heap.lists]
         self.vtables = [vt.snapshot() for vt in heap.vtables.values()]
         self.raws = [p for p in heap.raw_pointers if not p.reclaimed]
@@ -275,48 +347,17 @@ class Capture:
 
     def finish(self, names: dict) -> Snapshot:
         """Build the snapshot, labelling handles and lists with the learner's names."""
-        def label(thing, fallback):
-            if getattr(thing, "_label", None):
-                return thing._label
-            entry = names.get(id(thing))
-            return entry[0] if entry else fallback
-
-        handles = []
-        handle_labels = {}
-        for (h, state, kind, tname, target, lid, vt, dyn, rust) in self.handles:
-            named = names.get(id(h))
-            if h._label is None and named is None and (state != "live" or not h.owning):
-                continue    # a consumed or borrowed handle nobody can name any more
-            lab = label(h, f"{kind.lower()}#{h._serial}")
-            note = f"moved by {h._moved_by}" if state == "moved" and h._moved_by else ""
-            handle_labels[id(h)] = lab
-            handles.append(HandleSnap(lab, kind, tname, target, state, lid, vt, dyn, note, rust))
-        lists = []
-        list_labels = {}
-        for n, (lst, items, dropped) in enumerate(self.lists):
-            lab = label(lst, f"list#{n}")
-            list_labels[id(lst)] = lab
-            if dropped and lst._label is None and id(lst) not in names:
-                continue
-            lists.append(ListSnap(lab, lst.id, lst.type_name, items, dropped))
+        lab = _Labeller(names, self.handles, self.lists)
+        lists = [ListSnap(label, lst.id, lst.type_name, items, dropped)
+                 for lst, label, items, dropped in lab.lists]
         objects = []
         for o in self.objects:
             hold = self.holders.get(o.address)
             if hold:
-                resolved = {}
-                for i, holder in sorted(hold.items()):
-                    if id(holder) in list_labels:
-                        resolved[i] = f"list {list_labels[id(holder)]}"
-                    else:
-                        resolved[i] = handle_labels.get(id(holder)) or label(holder, "ListArc")
-                o = _with_holders(o, resolved)
+                o = _with_holders(o, lab.holders(hold))
             objects.append(o)
-        raws = []
-        for p in self.raws:
-            raws.append(RawPtrSnap(label(p, f"raw@{p.address:#x}"), p.address, p.target,
-                                   p.origin, p.reclaimed))
-        return Snapshot(self.step, tuple(objects), tuple(handles), tuple(lists),
-                        tuple(self.vtables), tuple(raws), self.locks, self.warnings,
+        return Snapshot(self.step, tuple(objects), tuple(lab.handles), tuple(lists),
+                        tuple(self.vtables), lab.raws(self.raws), self.locks, self.warnings,
                         self.allocs, self.frees)
 
 
