@@ -14,3 +14,18 @@ from .stepper import Stepper
 __all__ = ["to_dot", "render_svg", "DotNotFound", "HeapView", "Stepper", "trace_cell",
            "load_ipython_extension", "plot_refcounts", "plot_ownership", "plot_layout",
            "plot_op_cost"]
+
+
+def _install_in_ipython() -> None:
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with the course's requirements
+        return
+    shell = get_ipython()
+    if shell is not None:
+        from . import tracebacks
+
+        tracebacks.install(shell)
+
+
+_install_in_ipython()
