@@ -1,0 +1,81 @@
+"""The course notebooks as documents: built from their sources, clean, structured for
+learners (objectives, exercises each followed by a self-check, a summary) and for lecturers
+(slide metadata, solutions). nbval runs them; this checks what nbval cannot."""
+
+import importlib.util
+import json
+import pathlib
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+NB = ROOT / "notebooks"
+SOURCES = sorted((NB / "src").glob("*.py"))
+EXPECTED = ["00_start_here", "01_arc_and_refcount_t", "02_arcborrow_and_uniquearc",
+            "03_intrusive_lists", "04_listarc", "05_dynamic_dispatch", "06_c_vtables",
+            "07_case_study_todo_list"]
+
+spec = importlib.util.spec_from_file_location("nb_build", NB / "build.py")
+build = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(build)
+
+
+def load(path):
+    """A notebook as JSON, each cell's source and outputs' text joined into one string."""
+    nb = json.loads(path.read_text())
+    for cell in nb["cells"]:
+        cell["source"] = "".join(cell["source"])
+        for out in cell.get("outputs", []):
+            if isinstance(out.get("text"), list):
+                out["text"] = "".join(out["text"])
+    return nb
+
+
+def test_the_course_has_its_eight_notebooks_and_their_solutions():
+    assert [s.stem for s in SOURCES] == EXPECTED
+    for name in EXPECTED:
+        assert (NB / f"{name}.ipynb").exists() and (NB / "solutions" / f"{name}.ipynb").exists()
+
+
+@pytest.mark.parametrize("name", EXPECTED)
+@pytest.mark.parametrize("solutions", [False, True])
+def test_notebook_matches_its_source(name, solutions):
+    """A notebook is exactly what notebooks/build.py makes of its source (no drift)."""
+    cells = build.to_notebook(build.parse((NB / "src" / f"{name}.py").read_text()),
+                              solutions=solutions).cells
+    path = (NB / "solutions" if solutions else NB) / f"{name}.ipynb"
+    assert [c["source"] for c in load(path)["cells"]] == [c.source for c in cells], \
+        f"{path} is stale: run .venv/bin/python notebooks/build.py {name[:2]}"
+
+
+@pytest.mark.parametrize("name", EXPECTED)
+def test_notebook_is_clean_and_executed(name):
+    for path in (NB / f"{name}.ipynb", NB / "solutions" / f"{name}.ipynb"):
+        nb = load(path)
+        assert "widgets" not in nb["metadata"], "widget state saved in the notebook"
+        code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+        assert [c["execution_count"] for c in code] == list(range(1, len(code) + 1))
+        for c in nb["cells"]:
+            assert "execution" not in c["metadata"]
+            assert c["metadata"]["slideshow"]["slide_type"] in build.SLIDE_TYPES | {"-"}
+
+
+@pytest.mark.parametrize("name", EXPECTED)
+def test_notebook_is_structured_for_learners(name):
+    cells = load(NB / f"{name}.ipynb")["cells"]
+    first = cells[0]["source"]
+    assert first.startswith("# ") and "You will learn" in first
+    assert cells[0]["metadata"]["slideshow"]["slide_type"] == "slide"
+    assert "Summary" in cells[-1]["source"]
+    tags = [c["metadata"].get("tags", []) for c in cells]
+    exercises = [i for i, t in enumerate(tags) if "exercise" in t]
+    assert len(exercises) >= 2, "at least two exercises"
+    for i in exercises:
+        assert "check" in tags[i + 1], f"exercise cell {i} is not followed by a self-check"
+        out = "".join(o.get("text", "") for o in cells[i + 1]["outputs"])
+        assert out.startswith("💡 Not yet"), "an unsolved exercise must print a hint"
+    solved = load(NB / "solutions" / f"{name}.ipynb")["cells"]
+    for c in solved:
+        if "check" in c["metadata"].get("tags", []):
+            out = "".join(o.get("text", "") for o in c["outputs"])
+            assert out.startswith("✅ Correct!"), f"a solution fails its check: {out}"
