@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import graphviz
 
 from .escape import html, node_id
+from .scale import ELIDE_AT, Elision, reach as reach_of
 from .style import (CHANGED, FONT, FONT_SIZE, FREED_BG, GREY, HEADER, SATURATED, abbreviate,
                     id_colour)
 
@@ -103,12 +104,18 @@ def _base(endpoint: str) -> str:
     return endpoint.split(":", 1)[0]
 
 
-def to_dot(snapshot, previous=None, *, legend: bool = True, caption: str = "") -> graphviz.Digraph:
+def to_dot(snapshot, previous=None, *, legend: bool = True, caption: str = "", reach=None,
+           elide: int | None = ELIDE_AT) -> graphviz.Digraph:
     """The heap in `snapshot` as a graphviz graph; what changed since `previous` is yellow.
 
     Objects are tables (`ArcInner<Job> @ffff8880…1000`, refcount, links per ID, ListArc
     holder per ID, fields); handles sit in a stack-frame cluster on the left; lists are head
     nodes with `first`, `next` and `prev` edges in their ID's colour; vtables live in `.rodata`.
+
+    Big heaps: a list longer than `elide` items (default 12; `None` draws everything) shows
+    its first and last few items, every item a handle or pointer points at, and a
+    "… N more …" node for each run of the others. `reach="a"` (or a list of labels) draws
+    only what those handles, lists or raw pointers reach (`widgets.scale.reach`).
 
     >>> import kernelptr as kp, widgets
     >>> heap = kp.reset()
@@ -117,12 +124,17 @@ def to_dot(snapshot, previous=None, *, legend: bool = True, caption: str = "") -
     >>> 'obj_ffff888000001000' in g.source and 'Arc&lt;i64&gt;' in g.source
     True
     """
-    return scene_of(snapshot, previous, legend=legend, caption=caption).digraph()
+    return scene_of(snapshot, previous, legend=legend, caption=caption, reach=reach,
+                    elide=elide).digraph()
 
 
-def scene_of(snapshot, previous=None, *, legend=True, caption="") -> Scene:
+def scene_of(snapshot, previous=None, *, legend=True, caption="", reach=None,
+             elide=ELIDE_AT) -> Scene:
     """The nodes and edges that `to_dot` draws, before layout."""
+    if reach is not None:
+        snapshot = reach_of(snapshot, reach)
     scene = Scene(caption=caption, legend=legend)
+    elision = Elision(snapshot, elide)
     before = _Before(previous)
     if snapshot.locks or snapshot.warnings:
         scene.node("banner", _STACK, label=_banner(snapshot))
@@ -142,10 +154,11 @@ def scene_of(snapshot, previous=None, *, legend=True, caption="") -> Scene:
     for lst in snapshot.lists:
         _list(scene, lst, before)
     for o in snapshot.objects:
-        _object(scene, o, before)
+        if o.address not in elision.hidden:
+            _object(scene, o, before)
     for vt in snapshot.vtables:
         _vtable(scene, vt)
-    _links(scene, snapshot)
+    _links(scene, snapshot, elision)
     return scene
 
 
@@ -234,23 +247,31 @@ def _list(scene, lst, before):
                    color=colour, penwidth="2.5")   # the cell it leaves says `first`
 
 
-def _links(scene, snapshot):
-    """`next` and `prev` edges between linked objects, in the ID's colour (prev thinner)."""
+def _links(scene, snapshot, elision):
+    """`next` and `prev` edges between linked objects, in the ID's colour (prev thinner);
+    an elided run of items is one "… N more …" node on the ring."""
     firsts = {(lst.id, lst.items[0]) for lst in snapshot.lists if lst.items}
     for o in snapshot.objects:
-        if o.freed:
+        if o.freed or o.address in elision.hidden:
             continue
         here = node_id("obj", f"{o.address:x}")
         for i, (prev, nxt) in o.links.items():
             colour = id_colour(i)
             if nxt is not None:
                 wrap = (i, nxt) in firsts or nxt == o.address
-                scene.edge(f"{here}:n{i}:e", f"{node_id('obj', f'{nxt:x}')}:l{i}:w",
+                scene.edge(f"{here}:n{i}:e", elision.endpoint(nxt, f"l{i}:w"),
                            color=colour, penwidth="2.2",
                            **({"constraint": "false"} if wrap else {}))
             if prev is not None:
-                scene.edge(f"{here}:p{i}:w", f"{node_id('obj', f'{prev:x}')}:l{i}:e",
+                scene.edge(f"{here}:p{i}:w", elision.endpoint(prev, f"l{i}:e"),
                            color=colour, penwidth="1.0", arrowsize="0.6", constraint="false")
+    for name, i, count, after in elision.runs:
+        colour = id_colour(i)
+        scene.node(name, _HEAP, shape="box", style="rounded,dashed", color=colour,
+                   margin="0.15,0.08", label=f"… {count} more …")
+        wrap = (i, after) in firsts
+        scene.edge(f"{name}:e", elision.endpoint(after, f"l{i}:w"), color=colour,
+                   penwidth="2.2", style="dashed", **({"constraint": "false"} if wrap else {}))
 
 
 # -- objects ----------------------------------------------------------------------------------

@@ -1,0 +1,105 @@
+"""Big heaps stay legible: long lists drawn with an elided middle, and a filter to what some
+handles reach (used by `to_dot(..., elide=..., reach=...)`)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from .escape import node_id
+
+__all__ = ["ELIDE_AT", "KEEP_ENDS", "reach", "Elision"]
+
+#: Lists with more items than this are drawn with an elided middle.
+ELIDE_AT = 12
+#: Items kept at each end of an elided list (plus every item something points at).
+KEEP_ENDS = 3
+
+
+def reach(snapshot, labels):
+    """`snapshot` cut down to what the handles (or lists, or raw pointers) called `labels`
+    reach: their objects, whatever those objects' fields point at and the lists they are
+    linked into, transitively. Raises KeyError naming the labels that exist.
+
+    >>> import kernelptr as kp
+    >>> heap = kp.reset()
+    >>> a, b = kp.Arc.new(1, kp.GFP_KERNEL), kp.Arc.new(2, kp.GFP_KERNEL)
+    >>> small = reach(heap.snapshot(), "a")
+    >>> [h.label for h in small.handles], len(small.objects)
+    (['a'], 1)
+    """
+    wanted = {labels} if isinstance(labels, str) else set(labels)
+    known = ({h.label for h in snapshot.handles} | {x.label for x in snapshot.lists}
+             | {r.label for r in snapshot.raw_pointers})
+    missing = sorted(wanted - known)
+    if missing:
+        raise KeyError(f"reach={missing!r}: no handle, list or raw pointer of that name; "
+                       f"this snapshot has {sorted(known)!r}")
+    handles = tuple(h for h in snapshot.handles if h.label in wanted)
+    raws = tuple(r for r in snapshot.raw_pointers if r.label in wanted)
+    todo = [h.target for h in handles if h.target is not None and h.state == "live"]
+    todo += [r.target for r in raws if not r.reclaimed]
+    for lst in snapshot.lists:
+        if lst.label in wanted:
+            todo.extend(lst.items)
+    by_address = {o.address: o for o in snapshot.objects}
+    seen: set = set()
+    while todo:
+        a = todo.pop()
+        if a in seen or a not in by_address:
+            continue
+        seen.add(a)
+        o = by_address[a]
+        todo.extend(p.target for p in o.pointers if p.target is not None)
+        for pair in o.links.values():
+            todo.extend(x for x in pair if x is not None)
+    lists = tuple(x for x in snapshot.lists
+                  if x.label in wanted or any(i in seen for i in x.items))
+    objects = tuple(o for o in snapshot.objects if o.address in seen)
+    vts = {h.vtable for h in handles} | {sp[1] for o in objects for sp in o.self_ptrs.values()
+                                         if sp} | {p.vtable for o in objects for p in o.pointers}
+    return replace(snapshot, objects=objects, handles=handles, lists=lists, raw_pointers=raws,
+                   vtables=tuple(v for v in snapshot.vtables if v.address in vts))
+
+
+class Elision:
+    """Which list items a picture leaves out, and the "… N more …" node standing for each
+    run of them. `hidden` maps an address to its run's node; `runs` lists
+    (node name, ID, count, item after the run)."""
+
+    def __init__(self, snapshot, elide_at: int | None = ELIDE_AT, keep: int = KEEP_ENDS):
+        self.hidden: dict = {}
+        self.runs: list = []
+        if not elide_at:
+            return
+        long = [x for x in snapshot.lists if len(x.items) > elide_at and not x.dropped]
+        if not long:
+            return
+        kept = {h.target for h in snapshot.handles if h.target is not None}
+        kept |= {r.target for r in snapshot.raw_pointers}
+        kept |= {p.target for o in snapshot.objects for p in o.pointers}
+        for x in snapshot.lists:
+            kept.update(x.items if len(x.items) <= elide_at else
+                        x.items[:keep] + x.items[len(x.items) - keep:])
+        for lst in long:
+            items = lst.items
+            run: list = []
+            for a in items:
+                if a in kept:
+                    if run:
+                        self._run(lst, run, a)
+                        run = []
+                elif a not in self.hidden:
+                    run.append(a)
+            if run:
+                self._run(lst, run, items[0])
+
+    def _run(self, lst, run, after):
+        name = node_id("elide", f"{lst.label}_{len(self.runs)}")
+        for a in run:
+            self.hidden[a] = name
+        self.runs.append((name, lst.id, len(run), after))
+
+    def endpoint(self, address: int, port: str) -> str:
+        """The edge endpoint for `address` (`obj_…:port`, or its elision node)."""
+        run = self.hidden.get(address)
+        return f"{run}:{port[-1]}" if run else f"{node_id('obj', f'{address:x}')}:{port}"
