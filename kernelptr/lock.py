@@ -78,7 +78,15 @@ class SpinLock:
 
 
 class Guard:
-    """The proof that a spinlock is held: the kernel's `Guard`; dropping it unlocks."""
+    """The proof that a spinlock is held: the kernel's `kernel::sync::lock::Guard`; dropping
+    it unlocks.
+
+    >>> import kernelptr as kp
+    >>> heap = kp.reset(); lock = kp.SpinLock(0, "counter")
+    >>> guard = lock.lock(); guard.value += 1; guard.drop()
+    >>> lock.lock().value
+    1
+    """
 
     def __init__(self, lock: SpinLock):
         self._lock = lock

@@ -21,7 +21,13 @@ __all__ = ["Handle", "drop", "scope", "name", "label_of"]
 
 
 class Handle:
-    """Base of every handle: one Rust value that refers to a heap object.
+    """Base of every handle: one Rust value (`Arc<T>`, `ListArc<T, ID>`, ...) that refers to
+    a heap object, with Rust's move semantics.
+
+    >>> import kernelptr as kp
+    >>> heap = kp.reset(); a = kp.Arc.new(1, kp.GFP_KERNEL)
+    >>> isinstance(a, kp.Handle), a.state, hex(a.address)
+    (True, 'live', '0xffff888000001000')
 
     Subclasses set `kind` (shown in pictures) and `owning` (whether the handle owns one
     refcount). State is `live`, `moved` (consumed by a by-value method) or `dropped`.

@@ -18,11 +18,23 @@ REFCOUNT_SATURATED = -(2**30)
 
 
 class RefcountWarning(UserWarning):
-    """A `refcount_t: ...` warning, the model of the kernel's one-shot `WARN_ONCE` splat."""
+    """A `refcount_t: ...` warning, the model of the kernel's one-shot `WARN_ONCE` splat.
+
+    >>> import kernelptr as kp, warnings
+    >>> heap = kp.reset()
+    >>> with warnings.catch_warnings(record=True) as w:
+    ...     warnings.simplefilter("always"); kp.Refcount(0).inc()
+    >>> w[0].category is kp.RefcountWarning, str(w[0].message)
+    (True, 'refcount_t: addition on 0; use-after-free.')
+    """
 
 
 class SaturationKind(enum.Enum):
-    """Why a counter saturated: C `enum refcount_saturation_type`."""
+    """Why a counter saturated: C `enum refcount_saturation_type`.
+
+    >>> SaturationKind.DEC_LEAK.value, SaturationKind.DEC_LEAK.text
+    ('REFCOUNT_DEC_LEAK', 'refcount_t: decrement hit 0; leaking memory.')
+    """
 
     ADD_NOT_ZERO_OVF = "REFCOUNT_ADD_NOT_ZERO_OVF"
     ADD_OVF = "REFCOUNT_ADD_OVF"

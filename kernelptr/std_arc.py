@@ -109,7 +109,14 @@ class StdArc(DerefHandle):
 
 
 class Weak(DerefHandle):
-    """Userspace `std::sync::Weak<T>`: does not keep the value alive; `upgrade` may fail."""
+    """Userspace `std::sync::Weak<T>`: does not keep the value alive; `upgrade` may fail. The
+    kernel's `Arc` has no weak references at all.
+
+    >>> import kernelptr as kp
+    >>> heap = kp.reset(); s = kp.StdArc.new(1); w = s.downgrade(); s.drop()
+    >>> w.upgrade() is None
+    True
+    """
 
     kind = "Weak"
     owning = False
