@@ -122,7 +122,7 @@ class Arc(DerefHandle):
         obj.refcount.inc()
         new = type(self)(obj)
         obj.heap.emit("Arc::clone", f"refcount {before} -> {count_text(obj)}", (obj.address,))
-        return new
+        return self._keep_fat(new)
 
     def drop(self) -> None:
         """Drop this Arc: `dec_and_test`, and free the object at zero (behaviour 3)."""
@@ -148,7 +148,7 @@ class Arc(DerefHandle):
         b = ArcBorrow(obj, source=self)
         obj.heap.emit("Arc::as_arc_borrow", f"borrowed, refcount stays {count_text(obj)}",
                       (obj.address,))
-        return b
+        return self._keep_fat(b)
 
     # -- raw pointers ----------------------------------------------------------------------
     def into_raw(self) -> RawPtr:

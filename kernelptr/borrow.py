@@ -71,7 +71,7 @@ class ArcBorrow(DerefHandle):
         return super()._check(op)
 
     def _clone_handle(self, obj, **kw):
-        return ArcBorrow(obj, source=self._source, generation=self._generation)
+        return self._keep_fat(ArcBorrow(obj, source=self._source, generation=self._generation))
 
     def clone(self) -> "ArcBorrow":
         """`ArcBorrow` is `Copy`: another borrow of the same object; no count change (11)."""
@@ -88,7 +88,7 @@ class ArcBorrow(DerefHandle):
         arc = Arc(obj)
         obj.heap.emit("Arc::from(ArcBorrow)", f"refcount {before} -> {count_text(obj)}",
                       (obj.address,))
-        return arc
+        return self._keep_fat(arc)
 
     def drop(self) -> None:
         """Dropping a borrow gives up nothing; the name stays usable (it is `Copy`)."""

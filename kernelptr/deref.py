@@ -1,4 +1,8 @@
-"""Reading through a pointer (`Deref`): field access on a handle reads the pointee."""
+"""Reading through a pointer (`Deref`): field access on a handle reads the pointee.
+
+The kernel's pointers (`Arc`, `ArcBorrow`, `UniqueArc`, `ListArc`) can also be fat pointers
+to trait objects (`Arc<dyn Trait>`); the trait machinery they call lives in kernelptr/traits/.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,52 @@ __all__ = ["DerefHandle"]
 
 class DerefHandle(Handle):
     """A handle whose pointee can be read through it (`Deref<Target = T>`), but not written:
-    the kernel's `Arc` has no `DerefMut`, so its contents are always pinned and shared."""
+    the kernel's `Arc` has no `DerefMut`, so its contents are always pinned and shared.
+
+    With `_unsizes` (the kernel's pointers), the handle also takes part in traits:
+    `kp.Arc[Self]` names the pointer type in an annotation, `into_dyn(Trait)` coerces it to
+    a fat pointer (`CoerceUnsized`), `handle.method()` finds a trait method and calls it with
+    the receiver it declares, and pointers derived from a fat pointer (clones, borrows,
+    conversions) stay fat (`_keep_fat`).
+    """
+
+    #: CoerceUnsized/DispatchFromDyn in the model; False for the userspace std::sync::Arc,
+    #: which is modelled for contrast only.
+    _unsizes = True
+
+    def __class_getitem__(cls, item):
+        """`kp.Arc[Job]` in an annotation (`self: Arc<Self>`): a `PointerAlias`."""
+        if not cls._unsizes:
+            raise TypeError(f"type '{cls.__name__}' is not subscriptable")
+        from .traits.receiver import PointerAlias
+
+        return PointerAlias(cls, item)
+
+    def into_dyn(self, trait):
+        """`P<T>` -> `P<dyn Trait>`: the unsizing coercion (see `kp.traits.dyn.into_dyn`)."""
+        if not self._unsizes:
+            return self._forward("into_dyn")(trait)
+        from .traits.dyn import into_dyn
+
+        return into_dyn(self, trait)
+
+    def _keep_fat(self, new):
+        """`new` points at this handle's object: make it as fat as this handle
+        (`Arc<dyn T>::clone` is an `Arc<dyn T>`). Returns `new`."""
+        if self._vtable is not None and new._obj is self._obj and new._vtable is None:
+            new._vtable = self._vtable
+            new._dyn_name = self._dyn_name
+        return new
+
+    def _clone_handle(self, obj, **kw):
+        return self._keep_fat(super()._clone_handle(obj, **kw))
+
+    def _pointee_name(self) -> str:
+        if self._dyn_name and self._obj is not None:
+            from .traits.dyn import dyn_type_name
+
+            return dyn_type_name(self._obj, self._dyn_name)
+        return super()._pointee_name()
 
     def deref(self, _op: str = "deref"):
         """The value the handle points at (Rust `*a`)."""
@@ -30,8 +79,19 @@ class DerefHandle(Handle):
         return self._check(f"{self.kind}::refcount").refcount.read()
 
     def __getattr__(self, name):
+        """A public name not on the handle: a trait method of the pointee (called with its
+        declared receiver), else the pointee's own field or method."""
         if name.startswith("_"):
             raise AttributeError(name)
+        if self._unsizes:
+            from .traits.dyn import trait_method
+
+            method = trait_method(self, name)
+            if method is not None:
+                return method
+        return self._forward(name)
+
+    def _forward(self, name: str):
         value = self.deref(f"reading `.{name}`")
         try:
             return getattr(value, name)

@@ -60,8 +60,12 @@ class Handle:
 
     def type_str(self) -> str:
         """The Rust type of this handle, e.g. `Arc<Job>`."""
+        return f"{self.kind}<{self._pointee_name()}>"
+
+    def _pointee_name(self) -> str:
+        """The pointee's type as `type_str` shows it (`dyn Trait` for a fat pointer)."""
         obj = self._obj
-        return f"{self.kind}<{obj.type_name if obj is not None else '?'}>"
+        return obj.type_name if obj is not None else "?"
 
     def _check(self, op: str) -> HeapObject:
         """Raise unless this handle may be used for `op`; return its object."""

@@ -29,6 +29,7 @@ class StdArc(DerefHandle):
     """
 
     kind = "std::Arc"
+    _unsizes = False    # no trait objects in this contrast model
 
     @classmethod
     def new(cls, value) -> "StdArc":
@@ -120,6 +121,7 @@ class Weak(DerefHandle):
 
     kind = "Weak"
     owning = False
+    _unsizes = False
 
     def _check(self, op):
         if self._state != "live":

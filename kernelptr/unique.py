@@ -58,7 +58,7 @@ class UniqueArc(DerefHandle):
     def type_str(self) -> str:
         obj = self._obj
         if obj is not None and obj.uninit:
-            return f"UniqueArc<MaybeUninit<{obj.type_name}>>"
+            return f"UniqueArc<MaybeUninit<{self._pointee_name()}>>"
         return super().type_str()
 
     @classmethod
@@ -155,4 +155,4 @@ class UniqueArc(DerefHandle):
 
     def into_arc(self) -> Arc:
         """`Arc::from(u)` written as a method: the same as `kp.Arc.from_unique(u)`."""
-        return Arc.from_unique(self)
+        return self._keep_fat(Arc.from_unique(self))

@@ -9,9 +9,6 @@ from .links import (AtomicTracker, ListLinks, ListLinksSelfPtr, impl_list_arc_sa
                     impl_list_item, list_arc_safe_of, list_item_field)
 from .list import List
 from .list_arc import ListArc
-from ..traits import install as _install_dyn
-
-_install_dyn(ListArc)   # `la.into_dyn(Trait)`: ListArc<T, ID> -> ListArc<dyn Trait, ID> (34)
 
 __all__ = ["ListLinks", "ListLinksSelfPtr", "AtomicTracker", "impl_list_arc_safe",
            "impl_list_item", "list_arc_safe_of", "list_item_field", "ListArc", "List",

@@ -105,11 +105,10 @@ class ListArc(DerefHandle):
             obj.touch()
 
     def _clone_handle(self, obj, **kw):
-        return ListArc(obj, id=self._id)
+        return self._keep_fat(ListArc(obj, id=self._id))
 
     def type_str(self) -> str:
-        obj = self._obj
-        return f"ListArc<{obj.type_name if obj is not None else '?'}, {self._id}>"
+        return f"ListArc<{self._pointee_name()}, {self._id}>"
 
     @property
     def id(self) -> int:
@@ -262,7 +261,7 @@ class ListArc(DerefHandle):
         arc = Arc(obj)
         obj.heap.emit("ListArc::into_arc", f"ListArc<_, {self._id}> becomes a plain Arc; "
                       f"tracker reset, refcount stays {count_text(obj)}", (obj.address,))
-        return arc
+        return self._keep_fat(arc)
 
     def _give_up(self, obj) -> None:
         _on_drop(obj, self._id)
@@ -278,12 +277,12 @@ class ListArc(DerefHandle):
         arc = Arc(obj)
         obj.heap.emit("ListArc::clone_arc", f"refcount {before} -> {count_text(obj)}",
                       (obj.address,))
-        return arc
+        return self._keep_fat(arc)
 
     def as_arc_borrow(self) -> ArcBorrow:
         """`ListArc::as_arc_borrow`: a borrow, no count change."""
         obj = self._check("ListArc::as_arc_borrow")
-        return ArcBorrow(obj, source=self)
+        return self._keep_fat(ArcBorrow(obj, source=self))
 
     @staticmethod
     def ptr_eq(a, b) -> bool:

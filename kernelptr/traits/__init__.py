@@ -1,17 +1,12 @@
 """Traits, trait objects and vtables: `kp.Trait`, `impl_trait`, `into_dyn`, `#[vtable]`, dyn lists."""
 
-from ..arc import Arc
-from ..borrow import ArcBorrow
-from ..unique import UniqueArc
 from .dispatch_from_dyn import DispatchReport, PointerType, check_dispatch_from_dyn, pointer_type
-from .dyn import call_method, install, into_dyn
+from .dyn import call_method, into_dyn
 from .dynlist import Unsized, dyn_type, impl_dyn_list_item, install_list_support
 from .receiver import Receiver
 from .trait import Trait, impl_of, impl_trait, implements, vtable
 from .vtable import CVtable, Vtable, c_vtable, vtable_for
 
-for _cls in (Arc, ArcBorrow, UniqueArc):
-    install(_cls)
 install_list_support()
 
 __all__ = ["Trait", "impl_trait", "implements", "impl_of", "vtable", "Receiver", "Vtable",

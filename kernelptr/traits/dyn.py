@@ -1,15 +1,17 @@
-"""Trait objects: the unsizing coercion `into_dyn` and method calls through the vtable."""
+"""Trait objects: the unsizing coercion `into_dyn` and method calls through the vtable.
+
+`DerefHandle` (kernelptr/deref.py) calls in here: `into_dyn`, `trait_method` for
+`handle.method`, `dyn_type_name` for the `dyn Trait` in a fat pointer's `type_str`."""
 
 from __future__ import annotations
 
 from ..errors import BuildError, NotDynCompatible, ReceiverMismatch, TypeMismatch
 from ..types_ import type_name_of
-from .receiver import PointerAlias
 from .trait import impl_of, receiver_in
 from .vtable import require_impl, vtable_for
 
-__all__ = ["into_dyn", "TraitMethodCall", "install", "call_method", "concrete_type",
-           "NoSuchMethod"]
+__all__ = ["into_dyn", "TraitMethodCall", "call_method", "trait_method", "dyn_type_name",
+           "concrete_type", "NoSuchMethod"]
 
 
 class NoSuchMethod(TypeMismatch, AttributeError):
@@ -29,17 +31,21 @@ _HOW = {
     ("UniqueArc", "ListArc"): "kp.ListArc.from_unique(h)",
 }
 
-#: Optional hook for wrapper structs (`Wrapper<dyn Trait>`): value -> the unsized inner value.
-_UNSIZED_HOOKS: list = []
-
 
 def unsized_inner(value):
-    """For a wrapper struct whose last field is `kp.Unsized`, that field's value; else None."""
-    for hook in _UNSIZED_HOOKS:
-        inner = hook(value)
-        if inner is not None:
-            return inner
-    return None
+    """For a wrapper struct whose last field is `kp.Unsized` (see dynlist.py), that field's
+    value; else None."""
+    field = getattr(type(value), "_kp_unsized_field", None)
+    return None if field is None else getattr(value, field, None)
+
+
+def dyn_type_name(obj, trait_name: str) -> str:
+    """The pointee type of a fat pointer to `obj`: `dyn Trait`, or `Wrapper<dyn Trait>` for a
+    wrapper struct that unsizes through its last field."""
+    inner = unsized_inner(obj.value)
+    if inner is None:
+        return f"dyn {trait_name}"
+    return obj.type_name.replace(f"<{type_name_of(inner)}>", f"<dyn {trait_name}>", 1)
 
 
 def concrete_type(obj, *, wrapped: bool = False) -> type:
@@ -199,8 +205,10 @@ def call_method(handle, trait, name: str, *args, _wrapped: bool = False, **kwarg
     return result
 
 
-def _lookup(handle, name: str):
-    """The trait method `name` reachable through `handle`, or None."""
+def trait_method(handle, name: str):
+    """The trait method `name` reachable through `handle` (a `TraitMethodCall`), or None.
+    Through a fat pointer only the trait's methods exist: any other name raises
+    `NoSuchMethod`."""
     obj = handle._obj
     if obj is None or obj.freed or obj.uninit or handle._state != "live":
         return None
@@ -221,73 +229,3 @@ def _lookup(handle, name: str):
             if m is not None and (not wrapped or typ is not type(obj.value)):
                 return TraitMethodCall(handle, trait, name, wrapped)
     return None
-
-
-def _class_getitem(cls, item):
-    return PointerAlias(cls, item)
-
-
-def _dyn_type_str(original):
-    def type_str(self) -> str:
-        text = original(self)
-        obj = self._obj
-        if self._dyn_name and obj is not None:
-            inner = unsized_inner(obj.value)
-            if inner is None:
-                return text.replace(obj.type_name, f"dyn {self._dyn_name}", 1)
-            return text.replace(f"<{type_name_of(inner)}>", f"<dyn {self._dyn_name}>", 1)
-        return text
-
-    type_str._kp_dyn = True
-    return type_str
-
-
-def _keeps_dyn(method):
-    """Wrap a method returning another pointer to the same object so that the result stays
-    a fat pointer (`Arc<dyn T>::clone` is an `Arc<dyn T>`)."""
-    def wrapper(self, *args, **kwargs):
-        vt, dyn = self._vtable, self._dyn_name
-        result = method(self, *args, **kwargs)
-        if vt is not None and getattr(result, "_obj", None) is self._obj and \
-                result._vtable is None:
-            result._vtable = vt
-            result._dyn_name = dyn
-        return result
-
-    wrapper._kp_dyn = True
-    wrapper.__doc__ = method.__doc__
-    wrapper.__name__ = method.__name__
-    return wrapper
-
-
-_KEEP_DYN = ("_clone_handle", "clone", "as_arc_borrow", "clone_arc", "into_arc")
-
-
-def install(cls) -> None:
-    """Give a core handle class (Arc, ArcBorrow, UniqueArc, ListArc) `into_dyn`, `P[T]` in
-    annotations and trait-method calls (`arc.run()` reaches the method with the receiver it
-    declares), and keep fat pointers fat through clone/borrow/conversion methods. The
-    handle modules stay unaware of traits; this is the one place that extends them."""
-    for name in _KEEP_DYN:
-        method = getattr(cls, name, None)
-        if method is not None and not getattr(method, "_kp_dyn", False):
-            setattr(cls, name, _keeps_dyn(method))
-    if "into_dyn" not in cls.__dict__:
-        cls.into_dyn = into_dyn
-    if "__class_getitem__" not in cls.__dict__:
-        cls.__class_getitem__ = classmethod(_class_getitem)
-    if not getattr(cls.type_str, "_kp_dyn", False):
-        cls.type_str = _dyn_type_str(cls.type_str)
-    original = cls.__getattr__
-    if getattr(original, "_kp_traits", False):
-        return
-
-    def __getattr__(self, name):
-        if not name.startswith("_"):
-            method = _lookup(self, name)
-            if method is not None:
-                return method
-        return original(self, name)
-
-    __getattr__._kp_traits = True
-    cls.__getattr__ = __getattr__

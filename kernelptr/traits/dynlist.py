@@ -33,14 +33,6 @@ def _unsized_field(cls) -> str | None:
     return None
 
 
-def _inner_of(value):
-    field = getattr(type(value), "_kp_unsized_field", None)
-    return None if field is None else getattr(value, field, None)
-
-
-dyn._UNSIZED_HOOKS.append(_inner_of)
-
-
 def dyn_type(cls, trait) -> type:
     """`Wrapper<dyn Trait>`: the wrapper specialised with a trait (also `Wrapper[Trait]`)."""
     specs = cls.__dict__.get("_kp_dyn_specs")
@@ -171,7 +163,6 @@ def install_list_support() -> None:
     if getattr(List, "_kp_dyn_installed", False):
         return
     List._kp_dyn_installed = True
-    dyn.install(ListArc)
     init, accept, push = List.__init__, List._accept, List._push
     borrow, release, object_of = List._borrow, List._release, List._object_of
 
