@@ -39,11 +39,18 @@ class List:
     **Invariants**: `first` is null iff the list is empty; the items' next/prev pointers
     form one cycle (a single item points to itself both ways); the list holds the ListArc of
     every item.
+
+    **Trait objects**: `List(Wrapper[Trait])` holds `Wrapper<dyn Trait>` values (see
+    kernelptr/traits/dynlist.py); its ListArcs are fat pointers, and the vtable is read back
+    from each item's `ListLinksSelfPtr` into the handles the list hands out.
     """
 
     _kp_labelled = True
 
     def __init__(self, T, id: int = 0):
+        from ..traits.dynlist import refuse_trait
+
+        refuse_trait(T, id)     # `List<dyn Trait>`: a trait has no links at a fixed offset
         if list_item_field(T, id) is None:
             name = type_name_of(T)
             raise TraitNotImplemented(
@@ -104,7 +111,24 @@ class List:
             self._generation += 1
 
     def _borrow(self, obj) -> ArcBorrow:
-        return ArcBorrow(obj, source=self, generation=self._generation)
+        return self._fat(obj, ArcBorrow(obj, source=self, generation=self._generation))
+
+    @property
+    def _holds_dyn(self) -> bool:
+        """A list of trait objects, `List<Wrapper<dyn Trait>>` (kernelptr/traits/dynlist.py):
+        its ListArcs are fat pointers and its items' links are `ListLinksSelfPtr`s."""
+        from ..traits.dynlist import holds_dyn
+
+        return holds_dyn(self.T)
+
+    def _fat(self, obj, handle):
+        """`handle` to a removed or borrowed item; fat, with the vtable its links' self
+        pointer stored, when the list holds trait objects."""
+        if not self._holds_dyn:
+            return handle
+        from ..traits.dynlist import read_self_ptr
+
+        return read_self_ptr(self, obj, handle)
 
     def _emit(self, op: str, summary: str, obj=None) -> None:
         self._heap.emit(op, summary, (obj.address,) if obj is not None else ())
@@ -162,6 +186,10 @@ class List:
     # -- checking arguments ----------------------------------------------------------------
     def _accept(self, la, op: str):
         """Validate a ListArc for this list (type and ID) and return its object."""
+        if self._holds_dyn:
+            from ..traits.dynlist import accept
+
+            return accept(self, la, op)
         expected = f"ListArc<{self.type_name}, {self.id}>"
         expect_handle(la, ListArc, op, expected)
         obj = la._check(op)
@@ -177,6 +205,10 @@ class List:
 
     def _object_of(self, item, op: str):
         """The object behind `item`: any handle to it, or the struct value itself."""
+        if self._holds_dyn:
+            from ..traits.dynlist import object_of
+
+            return object_of(self, item, op)
         if isinstance(item, Handle):
             obj = item._check(op)
         elif getattr(type(item), "_kp_struct", False):
@@ -218,11 +250,11 @@ class List:
         if obj.address in self._unchecked:
             self._unchecked.discard(obj.address)
             obj.hold("unchecked", -1)
-            return Arc(obj)
+            return self._fat(obj, Arc(obj))
         if obj.listarc.get(self.id) is self:
             del obj.listarc[self.id]
         obj.hold("list", -1)
-        return ListArc(obj, id=self.id)
+        return self._fat(obj, ListArc(obj, id=self.id))
 
     def _take(self, obj):
         unlink(self, obj)
@@ -239,6 +271,10 @@ class List:
         self._push(la, "List::push_front", front=True)
 
     def _push(self, la, op: str, *, front: bool) -> None:
+        if self._holds_dyn:
+            from ..traits.dynlist import coerce_at_push
+
+            la = coerce_at_push(self, la)   # the unsizing coercion rustc inserts here
         self._alive(op)
         obj = self._accept(la, op)
         self._use(op, mutate=True)

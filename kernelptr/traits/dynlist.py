@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from ..errors import BuildError, TraitNotImplemented, TypeMismatch, UseAfterFree
 from ..list.links import ListLinksSelfPtr, require_list_arc_safe
-from ..list.list import List
 from ..list.list_arc import ListArc, expect_handle
 from ..ownership import Handle
 from ..types_ import type_name_of
@@ -12,7 +11,8 @@ from . import dyn
 from .receiver import PointerAlias
 from .trait import Trait, register_on
 
-__all__ = ["Unsized", "impl_dyn_list_item", "dyn_type", "install_list_support"]
+__all__ = ["Unsized", "impl_dyn_list_item", "dyn_type", "holds_dyn", "refuse_trait",
+           "accept", "coerce_at_push", "object_of", "read_self_ptr"]
 
 
 class _UnsizedType:
@@ -120,12 +120,20 @@ def _name_by_wrapped(cls, field: str) -> None:
     cls._kp_adopt = _kp_adopt
 
 
-# -- the List hooks ---------------------------------------------------------------------------
-def _dyn_spec(lst):
-    return lst.T.__dict__.get("_kp_dyn_base") is not None
+# -- what List does for a list of trait objects ----------------------------------------------
+# A `dyn Trait` has no links at a uniform offset, so the kernel wraps each value in a struct
+# whose last field is the unsized value and whose links are a `ListLinksSelfPtr` (Binder's
+# `DTRWrap<dyn DeliverToRead>`). `List` (kernelptr/list/list.py) calls these functions: it
+# refuses `List(Trait)`, accepts only fat `ListArc`s of the right trait (coercing a concrete
+# one at push, as rustc does at the call site), stores nothing new (it already writes
+# (data, vtable) into `self_ptrs`) and reads the vtable back into the handles that removal
+# and iteration hand out.
+def holds_dyn(T) -> bool:
+    """True for `Wrapper<dyn Trait>` (made by `dyn_type`): a List of trait objects."""
+    return T.__dict__.get("_kp_dyn_base") is not None
 
 
-def _read_self_ptr(lst, obj, handle):
+def read_self_ptr(lst, obj, handle):
     """Give `handle` the vtable stored in the item's `ListLinksSelfPtr` (read back)."""
     stored = obj.self_ptrs.get(lst.id)
     if stored and stored[1] is not None:
@@ -136,7 +144,10 @@ def _read_self_ptr(lst, obj, handle):
     return handle
 
 
-def _refuse_trait(T, id: int):
+def refuse_trait(T, id: int) -> None:
+    """`List<dyn Trait>` (`kp.List(SomeTrait)`): raise; anything else passes."""
+    if not (isinstance(T, type) and issubclass(T, Trait)):
+        return
     name = T.__name__
     raise TraitNotImplemented(
         f"List<dyn {name}, {id}>: the trait bound `dyn {name}: ListItem<{id}>` is not "
@@ -150,78 +161,48 @@ def _refuse_trait(T, id: int):
             f"kp.List(Wrapper[{name}])")
 
 
-def install_list_support() -> None:
-    """Extend `List` and `ListArc` for trait objects (idempotent).
+def accept(lst, la, op: str):
+    """`List::_accept` for a list of trait objects: a fat ListArc of the wrapper, with the
+    list's trait and ID. Returns its object."""
+    expected = f"ListArc<{lst.type_name}, {lst.id}>"
+    expect_handle(la, ListArc, op, expected)
+    obj = la._check(op)
+    vt = la._vtable
+    if not issubclass(obj.type, lst.T._kp_dyn_base) or la._id != lst.id or \
+            vt is None or vt.trait is not lst.T._kp_dyn_trait:
+        trait = lst.T._kp_dyn_trait.__name__
+        raise TypeMismatch(
+            f"{op}: expected `{expected}`, found `{la.type_str()}`",
+            rule="a List of trait objects holds fat ListArcs (data + vtable) of the "
+                 "wrapper specialised with that trait, with the list's ID",
+            rustc=f"error[E0308]: mismatched types: expected `{expected}`, found "
+                  f"`{la.type_str()}`",
+            fix=f"coerce it first: la.into_dyn({trait}) (its value must implement {trait})")
+    return obj
 
-    A `dyn Trait` has no links at a uniform offset, so the kernel wraps each value in a
-    struct whose last field is the unsized value and whose links are a `ListLinksSelfPtr`
-    (Binder's `DTRWrap<dyn DeliverToRead>`). The hooks refuse `List(Trait)`, accept only fat
-    `ListArc`s of the right trait (coercing a concrete one at push, as rustc does at the call
-    site), store nothing new (the list already writes (data, vtable) into `self_ptrs`) and
-    read the vtable back into the handles that removal and iteration hand out.
-    """
-    if getattr(List, "_kp_dyn_installed", False):
-        return
-    List._kp_dyn_installed = True
-    init, accept, push = List.__init__, List._accept, List._push
-    borrow, release, object_of = List._borrow, List._release, List._object_of
 
-    def __init__(self, T, id: int = 0):
-        if isinstance(T, type) and issubclass(T, Trait):
-            _refuse_trait(T, id)
-        init(self, T, id)
+def coerce_at_push(lst, la):
+    """The implicit unsizing coercion at the call site, as rustc inserts it: a live, thin
+    ListArc with the list's ID becomes `ListArc<Wrapper<dyn Trait>>`; anything else is
+    returned as it is (for `accept` to judge)."""
+    if isinstance(la, ListArc) and la._vtable is None and la._state == "live" and \
+            la._id == lst.id:
+        return dyn.into_dyn(la, lst.T._kp_dyn_trait)
+    return la
 
-    def _accept(self, la, op: str):
-        if not _dyn_spec(self):
-            return accept(self, la, op)
-        expected = f"ListArc<{self.type_name}, {self.id}>"
-        expect_handle(la, ListArc, op, expected)
-        obj = la._check(op)
-        vt = la._vtable
-        if not issubclass(obj.type, self.T._kp_dyn_base) or la._id != self.id or \
-                vt is None or vt.trait is not self.T._kp_dyn_trait:
-            trait = self.T._kp_dyn_trait.__name__
-            raise TypeMismatch(
-                f"{op}: expected `{expected}`, found `{la.type_str()}`",
-                rule="a List of trait objects holds fat ListArcs (data + vtable) of the "
-                     "wrapper specialised with that trait, with the list's ID",
-                rustc=f"error[E0308]: mismatched types: expected `{expected}`, found "
-                      f"`{la.type_str()}`",
-                fix=f"coerce it first: la.into_dyn({trait}) (its value must implement {trait})")
-        return obj
 
-    def _push(self, la, op: str, *, front: bool):
-        if _dyn_spec(self) and isinstance(la, ListArc) and la._vtable is None and \
-                la._state == "live" and la._id == self.id:
-            # The implicit unsizing coercion at the call site, as rustc inserts it.
-            la = dyn.into_dyn(la, self.T._kp_dyn_trait)
-        return push(self, la, op, front=front)
-
-    def _borrow(self, obj):
-        b = borrow(self, obj)
-        return _read_self_ptr(self, obj, b) if _dyn_spec(self) else b
-
-    def _release(self, obj):
-        la = release(self, obj)
-        return _read_self_ptr(self, obj, la) if _dyn_spec(self) else la
-
-    def _object_of(self, item, op: str):
-        if not _dyn_spec(self):
-            return object_of(self, item, op)
-        obj = item._check(op) if isinstance(item, Handle) else getattr(item, "_kp_obj", None)
-        if obj is None or not issubclass(obj.type, self.T._kp_dyn_base):
-            raise TypeMismatch(f"{op}: expected `&{self.type_name}`, found "
-                               f"`{getattr(item, 'type_str', lambda: type_name_of(item))()}`",
-                               rule="remove takes a reference to an item of this list's type",
-                               rustc="error[E0308]: mismatched types",
-                               fix="pass a handle to the wrapper (or the wrapper value)")
-        if obj.freed:
-            raise UseAfterFree(f"{op}: the value at {obj.address:#x} was freed",
-                               rule="nothing may reach a freed object",
-                               fix="keep an Arc to it while you use it")
-        return obj
-
-    hooks = {"__init__": __init__, "_accept": _accept, "_push": _push, "_borrow": _borrow,
-             "_release": _release, "_object_of": _object_of}
-    for name, hook in hooks.items():
-        setattr(List, name, hook)
+def object_of(lst, item, op: str):
+    """`List::_object_of` for a list of trait objects: the object behind any handle to a
+    wrapper (or the wrapper value)."""
+    obj = item._check(op) if isinstance(item, Handle) else getattr(item, "_kp_obj", None)
+    if obj is None or not issubclass(obj.type, lst.T._kp_dyn_base):
+        raise TypeMismatch(f"{op}: expected `&{lst.type_name}`, found "
+                           f"`{getattr(item, 'type_str', lambda: type_name_of(item))()}`",
+                           rule="remove takes a reference to an item of this list's type",
+                           rustc="error[E0308]: mismatched types",
+                           fix="pass a handle to the wrapper (or the wrapper value)")
+    if obj.freed:
+        raise UseAfterFree(f"{op}: the value at {obj.address:#x} was freed",
+                           rule="nothing may reach a freed object",
+                           fix="keep an Arc to it while you use it")
+    return obj
