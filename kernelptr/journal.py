@@ -68,9 +68,12 @@ class Journal:
         self._cursor = None             # (index, {address: ObjectSnap}) last materialised
 
     def close(self) -> None:
-        """Stop watching the heap."""
+        """Stop watching the heap and let go of model objects (holders, freed objects), so
+        a finished recording keeps no handle alive: frames hold snapshots only."""
         if self._dirty in self.heap._dirty_sets:
             self.heap._dirty_sets.remove(self._dirty)
+        self._dirty, self._freed = set(), set()
+        self._hold, self._holder_addrs = {}, {}
 
     # -- capturing (at every event) ---------------------------------------------------------
     def capture(self) -> _Pending:

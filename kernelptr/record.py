@@ -118,8 +118,8 @@ def record(heap=None):
         yield rec
     finally:
         unsubscribe()
-        rec._journal.close()
         rec._resolve(user_frame(3))
+        rec._journal.close()
 
 
 def trace(fn, *args, heap=None, **kwargs) -> Recording:

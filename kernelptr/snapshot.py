@@ -250,7 +250,7 @@ def _shared_dict(items) -> dict:
     except TypeError:       # an unhashable value: no sharing
         return dict(key)
     if found is None:
-        if len(_SHARED) >= 1 << 16:
+        if len(_SHARED) >= 1 << 14:
             _SHARED.clear()
         found = _SHARED[key] = dict(key)
     return found
