@@ -200,3 +200,14 @@ def test_wrapper_receiver_needs_a_wrapped_value(heap):
 def test_listarc_is_a_dispatchable_receiver():
     report = kp.check_dispatch_from_dyn(kp.ListArc)
     assert report and "Arc implements DispatchFromDyn" in repr(report)
+
+
+def test_refused_push_onto_a_dropped_dyn_list_moves_nothing(heap):
+    """A failed push changes nothing: the thin ListArc is not coerced (moved) first."""
+    q = kp.List(Wrapper[WorkItem])
+    q.drop()
+    la = kp.ListArc.new(Wrapper(Ping(1)), kp.GFP_KERNEL)
+    with pytest.raises(kp.KernelPtrError):
+        q.push_back(la)
+    assert la.is_live() and la.type_str() == "ListArc<Wrapper<Ping>, 0>"
+    la.drop()

@@ -271,11 +271,11 @@ class List:
         self._push(la, "List::push_front", front=True)
 
     def _push(self, la, op: str, *, front: bool) -> None:
+        self._alive(op)
         if self._holds_dyn:
             from ..traits.dynlist import coerce_at_push
 
             la = coerce_at_push(self, la)   # the unsizing coercion rustc inserts here
-        self._alive(op)
         obj = self._accept(la, op)
         self._use(op, mutate=True)
         self._adopt(la, obj, op)

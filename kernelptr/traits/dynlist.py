@@ -185,8 +185,10 @@ def coerce_at_push(lst, la):
     """The implicit unsizing coercion at the call site, as rustc inserts it: a live, thin
     ListArc with the list's ID becomes `ListArc<Wrapper<dyn Trait>>`; anything else is
     returned as it is (for `accept` to judge)."""
+    # Coerce only what `accept` will then take, so a refused push moves nothing.
     if isinstance(la, ListArc) and la._vtable is None and la._state == "live" and \
-            la._id == lst.id:
+            la._id == lst.id and la._obj is not None and not la._obj.freed and \
+            issubclass(la._obj.type, lst.T._kp_dyn_base):
         return dyn.into_dyn(la, lst.T._kp_dyn_trait)
     return la
 
