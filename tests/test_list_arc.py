@@ -131,8 +131,27 @@ def test_behaviour_33_tracker_may_say_exists_when_none_does(heap):
     la2._obj.trackers[0] = True
 
 
+def test_behaviour_34_list_arc_to_dyn_needs_list_arc_safe_supertrait(heap):
+    """Behaviour 34: ListArc<T, 0> -> ListArc<dyn Trait, 0> only if dyn Trait: ListArcSafe<0>;
+    refused (E0277) without the supertrait, and the ListArc is left as it was."""
+    class Plain(kp.Trait):
+        def run(self: "kp.ArcBorrow[Self]"): ...
+
+    @kp.impl_list_arc_safe(id=0, untracked=True)
+    @kp.impl_trait(Plain)
+    @kp.struct
+    class Pong:
+        def run(self: "kp.ArcBorrow[Self]"):
+            return "ping"
+
+    la = kp.ListArc.new(Pong(), kp.GFP_KERNEL)
+    with pytest.raises(kp.TraitNotImplemented, match="dyn Plain: ListArcSafe<0>"):
+        la.into_dyn(Plain)
+    assert la.is_live() and la.type_str() == "ListArc<Pong, 0>"
+
+
 def test_behaviour_34_list_arc_unsizes_to_dyn_and_self_ptr_records_vtable(heap):
-    class Run(kp.Trait):
+    class Run(kp.Trait, list_arc_safe=(0,)):
         def run(self: "kp.ArcBorrow[Self]"): ...
 
     @kp.impl_list_item(id=0, using="links")

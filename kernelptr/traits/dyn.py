@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from ..errors import BuildError, NotDynCompatible, ReceiverMismatch, TypeMismatch
+from ..errors import BuildError, NotDynCompatible, ReceiverMismatch, TraitNotImplemented, TypeMismatch
 from ..types_ import type_name_of
 from .trait import impl_of, receiver_in
 from .vtable import require_impl, vtable_for
@@ -93,6 +93,8 @@ def into_dyn(handle, trait):
     inner = unsized_inner(obj.value)
     typ = type(inner) if inner is not None else type(obj.value)
     require_impl(typ, trait, f"{handle.type_str()}.{op}")
+    if handle._id is not None and inner is None:
+        _require_list_arc_safe_dyn(handle, trait, op)
     _check_dyn_compatible(trait)
     vt = vtable_for(typ, trait, obj.heap)
     before = handle.type_str()
@@ -105,6 +107,24 @@ def into_dyn(handle, trait):
     obj.heap.emit("CoerceUnsized", f"{before} -> {new.type_str()}: fat pointer (data "
                   f"{obj.data_address:#x}, vtable {vt.address:#x})", (obj.address,))
     return new
+
+
+def _require_list_arc_safe_dyn(handle, trait, op: str) -> None:
+    """`ListArc<T, ID>` -> `ListArc<dyn Trait, ID>` needs `dyn Trait: ListArcSafe<ID>`, which
+    only a `ListArcSafe<ID>` supertrait gives (behaviour 34). A wrapper struct implements
+    `ListArcSafe` itself, for every wrapped type, so it needs none."""
+    if handle._id in trait._kp_list_arc_safe:
+        return
+    name, i = trait.__name__, handle._id
+    raise TraitNotImplemented(
+        f"{handle.type_str()}.{op}: the trait bound `dyn {name}: ListArcSafe<{i}>` is not "
+        "satisfied",
+        rule="a ListArc<U, ID> needs U: ListArcSafe<ID>; for U = dyn Trait that holds only "
+             "when ListArcSafe<ID> is a supertrait of the trait",
+        rustc=f"error[E0277]: the trait bound `dyn {name}: ListArcSafe<{i}>` is not "
+              "satisfied",
+        fix=f"declare it: class {name}(kp.Trait, list_arc_safe=({i},)), i.e. "
+            f"`trait {name}: ListArcSafe<{i}>`; or wrap the value (Wrapper<dyn {name}>)")
 
 
 def _describe_handle(h) -> str:

@@ -41,9 +41,15 @@ class Trait:
 
     _kp_methods: dict = {}
     _kp_vtable_attr = False
+    _kp_list_arc_safe: tuple = ()    # IDs of a `ListArcSafe<ID>` supertrait
 
-    def __init_subclass__(cls, **kw):
+    def __init_subclass__(cls, list_arc_safe: tuple = (), **kw):
+        """`class Run(kp.Trait, list_arc_safe=(0,))` declares `trait Run: ListArcSafe<0>`,
+        which lets `ListArc<T, 0>` coerce to `ListArc<dyn Run, 0>` (behaviour 34)."""
         super().__init_subclass__(**kw)
+        inherited = tuple(i for base in cls.__mro__[1:]
+                          for i in getattr(base, "_kp_list_arc_safe", ()))
+        cls._kp_list_arc_safe = tuple(sorted(set(inherited) | set(list_arc_safe)))
         methods = {}
         for base in reversed(cls.__mro__[1:]):
             methods.update(getattr(base, "_kp_methods", {}))
