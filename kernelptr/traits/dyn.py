@@ -5,7 +5,8 @@
 
 from __future__ import annotations
 
-from ..errors import BuildError, NotDynCompatible, ReceiverMismatch, TraitNotImplemented, TypeMismatch
+from ..errors import (BuildError, NotDynCompatible, ReceiverMismatch, TraitNotImplemented,
+                      TypeMismatch)
 from ..types_ import type_name_of
 from .trait import impl_of, receiver_in
 from .vtable import require_impl, vtable_for
