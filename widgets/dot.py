@@ -413,5 +413,5 @@ _LEGEND = (
     f'<TD ALIGN="LEFT" BGCOLOR="{SATURATED}"><FONT COLOR="white">SATURATED refcount</FONT></TD>'
     f'<TD ALIGN="LEFT"><FONT COLOR="{GREY}"><S>freed / moved</S></FONT></TD>'
     '<TD ALIGN="LEFT">fat pointer: data | vtable</TD>'
-    '<TD ALIGN="LEFT">addresses: ffff8880…1040</TD></TR>'
+    '<TD ALIGN="LEFT">ffff8880…1040 = 0xffff888000001040</TD></TR>'
 )
