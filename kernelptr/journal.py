@@ -19,7 +19,7 @@ from bisect import bisect_right
 from collections import OrderedDict
 
 from .snapshot import (ListSnap, Snapshot, _handle_rows, _Labeller, _list_items,
-                       object_snapshot, replace)
+                       holding, object_snapshot)
 
 __all__ = ["Journal"]
 
@@ -187,7 +187,7 @@ class Journal:
         if raw is None:
             return []
         hold = self._hold.get(a)
-        final = replace(raw, holders=lab.holders(hold)) if hold else raw
+        final = holding(raw, lab.holders(hold)) if hold else raw
         if old is not None and old[1] == final:
             self._state[a] = (raw, old[1])
             return []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from .ownership import Handle, names_in
 from .raw import RawPtr
@@ -17,7 +17,18 @@ def _hex(a):
 
 @dataclass(frozen=True, slots=True)
 class PointerSnap:
-    """A handle stored in a field of an object: an edge from that field to its target."""
+    """A handle stored in a field of an object (a struct holding an `Arc`): an edge from
+    that field to its target.
+
+    >>> import kernelptr as kp
+    >>> @kp.struct
+    ... class Node:
+    ...     child: object
+    >>> heap = kp.reset(); leaf = kp.Arc.new(1, kp.GFP_KERNEL)
+    >>> parent = kp.Arc.new(Node(leaf), kp.GFP_KERNEL)
+    >>> heap.snapshot().object(parent.address).pointers
+    (PointerSnap('child', 'Arc' -> 0xffff888000001000),)
+    """
 
     field: str
     kind: str
@@ -32,6 +43,11 @@ class PointerSnap:
 @dataclass(frozen=True, slots=True)
 class ObjectSnap:
     """One heap object (an `ArcInner<T>`): its count, fields, links and ListArc holders.
+
+    >>> import kernelptr as kp
+    >>> heap = kp.reset(); a = kp.Arc.new("job", kp.GFP_KERNEL); b = a.clone()
+    >>> heap.snapshot().objects
+    (ObjectSnap(ArcInner<String> @0xffff888000001000, refcount=2),)
 
     `links` maps a list ID to `(prev_address, next_address)` of the neighbouring objects, or
     `(None, None)` when the object is in no list of that ID. `holders` maps an ID to the label
@@ -69,7 +85,13 @@ class ObjectSnap:
 
 @dataclass(frozen=True, slots=True)
 class HandleSnap:
-    """One handle on the learner's side: its label, kind, target and state.
+    """One handle on the learner's side (an `Arc`, `ListArc`, ... in a variable): its label,
+    kind, target and state.
+
+    >>> import kernelptr as kp
+    >>> heap = kp.reset(); a = kp.Arc.new("job", kp.GFP_KERNEL); b = a.as_arc_borrow()
+    >>> heap.snapshot().handles
+    (HandleSnap(a: Arc<String> -> 0xffff888000001000, live), HandleSnap(b: ArcBorrow<String> -> 0xffff888000001000, live))
 
     `kind` is `Arc`, `ArcBorrow`, `UniqueArc`, `ListArc`, ...; `id` is the ListArc ID; `state`
     is `live`, `moved`, `dropped` or `stale` (a borrow whose lifetime ended); `vtable` is set
@@ -102,7 +124,15 @@ class HandleSnap:
 
 @dataclass(frozen=True, slots=True)
 class ListSnap:
-    """One `List<T, ID>`: its label, ID and the addresses of its items, front to back."""
+    """One `List<T, ID>`: its label, ID and the addresses of its items, front to back.
+
+    >>> import kernelptr as kp
+    >>> from kernelptr.list.example import Job
+    >>> heap = kp.reset(); q = kp.List(Job)
+    >>> q.push_back(kp.ListArc.new(Job(1), kp.GFP_KERNEL))
+    >>> heap.snapshot().lists
+    (ListSnap(q: List<Job, 0> [0xffff888000001000]),)
+    """
 
     label: str
     id: int
@@ -120,7 +150,20 @@ class ListSnap:
 
 @dataclass(frozen=True)
 class VtableSnap:
-    """One vtable in the read-only region: `drop_in_place`, `size`, `align`, then methods."""
+    """One vtable in the read-only region: `drop_in_place`, `size`, `align`, then methods.
+
+    >>> import kernelptr as kp
+    >>> class Speak(kp.Trait):
+    ...     def speak(self): ...
+    >>> @kp.impl_trait(Speak)
+    ... @kp.struct
+    ... class Cat:
+    ...     def speak(self):
+    ...         return "meow"
+    >>> heap = kp.reset(); c = kp.Arc.new(Cat(), kp.GFP_KERNEL).into_dyn(Speak)
+    >>> heap.snapshot().vtables
+    (VtableSnap(<Cat as Speak> @0xffffffff82000000),)
+    """
 
     address: int
     type_name: str
@@ -135,7 +178,13 @@ class VtableSnap:
 
 @dataclass(frozen=True)
 class RawPtrSnap:
-    """An outstanding raw pointer that owns a count (`Arc::into_raw`, `into_foreign`)."""
+    """An outstanding raw pointer that owns a count (`Arc::into_raw`, `into_foreign`).
+
+    >>> import kernelptr as kp
+    >>> heap = kp.reset(); p = kp.Arc.new(1, kp.GFP_KERNEL).into_raw()
+    >>> heap.snapshot().raw_pointers
+    (RawPtrSnap(p = 0xffff888000001008),)
+    """
 
     label: str
     address: int
@@ -149,9 +198,17 @@ class RawPtrSnap:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """The heap at one moment: objects, handles, lists, vtables, raw pointers and locks held.
+    """The simulated kernel heap at one moment: objects, handles, lists, vtables, raw
+    pointers and locks held.
 
-    Snapshots are plain immutable data; `widgets` turns them into pictures.
+    Snapshots are plain immutable data (the model's side of the model -> view boundary;
+    nothing in the kernel); `widgets` turns them into pictures.
+
+    >>> import kernelptr as kp
+    >>> heap = kp.reset(); a = kp.Arc.new("job", kp.GFP_KERNEL)
+    >>> snap = heap.snapshot()
+    >>> snap, snap.handle("a").target == snap.objects[0].address
+    (Snapshot(step=1, objects=1, handles=1, lists=0), True)
     """
 
     step: int
@@ -229,14 +286,17 @@ def object_snapshot(obj) -> ObjectSnap:
     snap = ObjectSnap(
         address=obj.address, type_name=obj.type_name, refcount=obj.refcount.read(),
         saturated=obj.refcount.saturated, freed=obj.freed, fields=fields,
-        links=links, holders=_shared_dict(()), trackers=_shared_dict(sorted(obj.trackers.items())),
-        self_ptrs=_shared_dict(sorted(obj.self_ptrs.items())), pointers=pointers,
+        links=links, holders=_NONE, trackers=_shared_dict(sorted(obj.trackers.items()))
+        if obj.trackers else _NONE,
+        self_ptrs=_shared_dict(sorted(obj.self_ptrs.items())) if obj.self_ptrs else _NONE,
+        pointers=pointers,
         size=obj.size, header=obj.header, kind=obj.kind, uninit=obj.uninit, unique=obj.unique)
     obj.heap._snap_cache[obj.address] = (obj.version, snap)
     return snap
 
 
 _SHARED: dict = {}
+_NONE: dict = {}        # the empty dict every snapshot shares (snapshots are never mutated)
 
 
 def _shared_dict(items) -> dict:
@@ -364,13 +424,21 @@ class Capture:
 _HOLDERS_CACHE: dict = {}
 
 
+def holding(snap: ObjectSnap, holders: dict) -> ObjectSnap:
+    """`snap` with `holders` (dataclasses.replace, without its per-call introspection)."""
+    return ObjectSnap(snap.address, snap.type_name, snap.refcount, snap.saturated, snap.freed,
+                      snap.fields, snap.links, holders, snap.trackers, snap.self_ptrs,
+                      snap.pointers, snap.size, snap.header, snap.kind, snap.uninit,
+                      snap.unique)
+
+
 def _with_holders(snap: ObjectSnap, resolved: dict) -> ObjectSnap:
     """`snap` with its ListArc holders filled in, shared while neither changes."""
     key = (id(snap), tuple(resolved.items()))
     hit = _HOLDERS_CACHE.get(snap.address)
     if hit is not None and hit[0] == key and hit[1] is not None:
         return hit[1]
-    done = replace(snap, holders=resolved)
+    done = holding(snap, resolved)
     _HOLDERS_CACHE[snap.address] = (key, done, snap)   # keeps `snap` alive: its id is stable
     return done
 

@@ -58,3 +58,13 @@ def test_unchanged_objects_are_shared_between_frames_not_copied(heap):
 
 def q_items(snap):
     return snap.lists[0].items
+
+
+def test_holding_is_replace_with_holders(heap):
+    from dataclasses import replace
+
+    from kernelptr.snapshot import holding
+
+    la = kp.ListArc.new(Job(1), kp.GFP_KERNEL)
+    snap = heap.snapshot().object(la.address)
+    assert holding(snap, {0: "x"}) == replace(snap, holders={0: "x"})
