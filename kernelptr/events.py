@@ -33,7 +33,8 @@ def user_frame(depth: int = 1):
 
 @dataclass(frozen=True)
 class Location:
-    """Where in the learner's code something happened: a cell or file, and a line.
+    """Where in the learner's code something happened: a cell or file, and a line (the
+    course's own record; the kernel has nothing like it).
 
     `display` is stable from run to run (a notebook cell's temporary file name is not shown).
 

@@ -15,11 +15,19 @@ __all__ = ["record", "trace", "Recording", "Frame"]
 
 
 class Frame:
-    """One step of a recording: the operation and the heap right after it.
+    """One step of a recording (the course's own record, nothing in the kernel): the
+    operation and the heap right after it.
 
     A recording's frames build their `snapshot` when it is first asked for (from the
     recording's journal of changes, see `kernelptr.journal`); `Frame(event, snapshot)` makes
     one with the snapshot given.
+
+    >>> import kernelptr as kp
+    >>> heap = kp.reset()
+    >>> with kp.record() as rec:
+    ...     a = kp.Arc.new(1, kp.GFP_KERNEL)
+    >>> rec.frames[0], rec.frames[0].snapshot.objects[0].refcount
+    (Frame([1] Arc::new: i64 allocated at 0xffff888000001000, refcount 1), 1)
     """
 
     __slots__ = ("event", "_snapshot", "_journal", "_index")

@@ -8,7 +8,13 @@ __all__ = ["Ok", "Err", "Panic"]
 
 
 class Panic(KernelPtrError):
-    """A Rust `panic!`: here, `Result::unwrap()` on an `Err` (the kernel avoids panics)."""
+    """A Rust `panic!`: here, `Result::unwrap()` on an `Err` (the kernel avoids panics).
+
+    >>> import kernelptr as kp
+    >>> kp.Err("busy").unwrap()
+    Traceback (most recent call last):
+    kernelptr.result.Panic: called `Result::unwrap()` on an `Err` value: 'busy'...
+    """
 
 
 class _Result:

@@ -19,7 +19,8 @@ def snapshot_in(heap, namespace: dict):
 
 
 class HeapView(w.VBox):
-    """The heap as a graph that stays current: it redraws after the model's operations.
+    """The simulated kernel heap as a graph that stays current: it redraws after the model's
+    operations.
 
     Bursts are coalesced: each event only marks the view dirty. In IPython the view redraws
     once after the cell that ran the operations (a `post_run_cell` hook), so a cell doing a

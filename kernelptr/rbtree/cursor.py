@@ -13,6 +13,14 @@ class CursorMut:
     `move_next`/`move_prev` consume the cursor and return a new one, or None at the ends
     (the cursor is gone); `remove_current` returns the next cursor and the removed node
     (behaviour 67). It borrows the tree mutably: changing the tree another way ends it.
+
+    >>> import kernelptr as kp
+    >>> heap = kp.reset(); tree = kp.RBTree()
+    >>> for k in (10, 20, 30):
+    ...     _ = tree.try_create_and_insert(k, str(k), kp.GFP_KERNEL)
+    >>> cursor = tree.cursor_lower_bound(15)
+    >>> cursor.current()
+    (20, '20')
     """
 
     def __init__(self, tree: RBTree, index: int):

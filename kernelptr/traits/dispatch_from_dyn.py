@@ -91,8 +91,14 @@ class Rule:
 
 @dataclass(frozen=True)
 class DispatchReport:
-    """The rule-by-rule answer to "may `self: P<Self>` be a dyn receiver?"; truthy when
-    every rule passes."""
+    """The rule-by-rule answer to "may `self: P<Self>` be a dyn receiver?" (rustc's
+    `DispatchFromDyn` checks); truthy when every rule passes.
+
+    >>> import kernelptr as kp
+    >>> report = kp.check_dispatch_from_dyn(kp.ArcBorrow)
+    >>> bool(report), report.pointer
+    (True, 'ArcBorrow<T>')
+    """
 
     pointer: str
     rules: tuple = field(default_factory=tuple)
