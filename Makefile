@@ -19,7 +19,7 @@ ifneq ($(strip $(shell cat $(STAMP) 2>/dev/null)),$(strip $(PKGS)))
 $(STAMP): FORCE
 endif
 
-.PHONY: lab test venv system-deps-lab system-deps-test FORCE
+.PHONY: lab test notebooks venv system-deps-lab system-deps-test FORCE
 
 lab: $(STAMP) system-deps-lab
 	@mkdir -p notebooks
@@ -30,6 +30,11 @@ test: $(STAMP) system-deps-test
 	$(PY) -m pytest tests $(if $(NOTEBOOKS),--nbval $(NOTEBOOKS)) $(PYTEST_ARGS)
 
 venv: $(STAMP)
+
+# Rebuild and re-execute the notebooks from notebooks/src (after editing a source, or after
+# a change to the pictures: nbval compares every output, SVG included).
+notebooks: $(STAMP) system-deps-lab
+	$(PY) notebooks/build.py
 
 system-deps-lab:
 	@.ci/ensure-system-deps.sh graphviz
