@@ -77,7 +77,7 @@ class Recording:
         self.heap = heap
         self.frames: list[Frame] = []
         self._pending: list = []        # (event, journal capture) waiting for labels
-        self._journal = Journal(heap)
+        self._journal = None            # watches the heap from the first event on
         self._sources: dict[str, list[str]] = {}
 
     def __len__(self) -> int:
@@ -93,6 +93,8 @@ class Recording:
         # Labels of the previous frames can be resolved now: the statement that made them has
         # finished, so its result is bound to a name.
         self._resolve(user_frame(3))
+        if self._journal is None:
+            self._journal = Journal(self.heap)
         self._pending.append((event, self._journal.capture()))
         path = event.location.path
         if path and path not in self._sources:
@@ -127,7 +129,8 @@ def record(heap=None):
     finally:
         unsubscribe()
         rec._resolve(user_frame(3))
-        rec._journal.close()
+        if rec._journal is not None:
+            rec._journal.close()
 
 
 def trace(fn, *args, heap=None, **kwargs) -> Recording:

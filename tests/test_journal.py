@@ -68,3 +68,13 @@ def test_holding_is_replace_with_holders(heap):
     la = kp.ListArc.new(Job(1), kp.GFP_KERNEL)
     snap = heap.snapshot().object(la.address)
     assert holding(snap, {0: "x"}) == replace(snap, holders={0: "x"})
+
+
+def test_recordings_stop_watching_the_heap(heap):
+    """Neither a finished `kp.record()` nor a Recording filled by hand (`%%kptrace`) leaves
+    a dirty set on the heap that would grow with every later operation."""
+    with kp.record():
+        a = kp.Arc.new(Job(1), kp.GFP_KERNEL)
+    kp.Recording(heap)
+    a.clone().drop()
+    assert heap._dirty_sets == []
