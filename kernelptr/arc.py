@@ -47,6 +47,16 @@ def release(obj: HeapObject, op: str) -> str:
     return f"refcount {before} -> {count_text(obj)}"
 
 
+def new_reference(obj: HeapObject, op: str, cls=None) -> "Arc":
+    """One more counted reference to `obj` (`refcount_inc`, never fails or allocates) as a
+    new Arc handle, recorded as `op`; shared by clone, clone_arc and Arc::from(ArcBorrow)."""
+    before = count_text(obj)
+    obj.refcount.inc()
+    arc = (cls or Arc)(obj)
+    obj.heap.emit(op, f"refcount {before} -> {count_text(obj)}", (obj.address,))
+    return arc
+
+
 def destroy(obj: HeapObject) -> None:
     """Run the destructor (`drop_in_place`) once, then free the memory."""
     # INVARIANT: free only after the fields' own references are given up.
@@ -118,11 +128,7 @@ class Arc(DerefHandle):
     def clone(self) -> "Arc":
         """`Arc::clone`: add exactly one to the count; never fails, never allocates (2)."""
         obj = self._check("Arc::clone")
-        before = count_text(obj)
-        obj.refcount.inc()
-        new = type(self)(obj)
-        obj.heap.emit("Arc::clone", f"refcount {before} -> {count_text(obj)}", (obj.address,))
-        return self._keep_fat(new)
+        return self._keep_fat(new_reference(obj, "Arc::clone", type(self)))
 
     def drop(self) -> None:
         """Drop this Arc: `dec_and_test`, and free the object at zero (behaviour 3)."""

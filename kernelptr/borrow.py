@@ -80,15 +80,10 @@ class ArcBorrow(DerefHandle):
 
     def clone_arc(self):
         """`Arc::from(ArcBorrow)`: a new owned Arc, count +1 (behaviour 11)."""
-        from .arc import Arc, count_text
+        from .arc import new_reference
 
         obj = self._check("ArcBorrow::clone_arc")
-        before = count_text(obj)
-        obj.refcount.inc()
-        arc = Arc(obj)
-        obj.heap.emit("Arc::from(ArcBorrow)", f"refcount {before} -> {count_text(obj)}",
-                      (obj.address,))
-        return self._keep_fat(arc)
+        return self._keep_fat(new_reference(obj, "Arc::from(ArcBorrow)"))
 
     def drop(self) -> None:
         """Dropping a borrow gives up nothing; the name stays usable (it is `Copy`)."""

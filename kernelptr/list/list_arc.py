@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..arc import Arc, _raw_target, allocate_arc_inner, count_text, release
+from ..arc import Arc, _raw_target, allocate_arc_inner, count_text, new_reference, release
 from ..borrow import ArcBorrow
 from ..deref import DerefHandle
 from ..errors import (BuildError, NotClone, TraitNotImplemented, TypeMismatch,
@@ -272,12 +272,7 @@ class ListArc(DerefHandle):
     def clone_arc(self) -> Arc:
         """`ListArc::clone_arc`: a plain Arc (+1); this ListArc stays (behaviour 25)."""
         obj = self._check("ListArc::clone_arc")
-        before = count_text(obj)
-        obj.refcount.inc()
-        arc = Arc(obj)
-        obj.heap.emit("ListArc::clone_arc", f"refcount {before} -> {count_text(obj)}",
-                      (obj.address,))
-        return self._keep_fat(arc)
+        return self._keep_fat(new_reference(obj, "ListArc::clone_arc"))
 
     def as_arc_borrow(self) -> ArcBorrow:
         """`ListArc::as_arc_borrow`: a borrow, no count change."""

@@ -44,14 +44,7 @@ print("\n".join(heap.problems()))
 # kernel this is memory corruption; `ListArc` makes it impossible to write in safe code.
 
 # %% slide
-heap = kp.reset()
-
-@kp.impl_list_item(id=0, using="links")
-@kp.impl_list_arc_safe(id=0, untracked=True)
-@kp.struct
-class Job:
-    name: str
-    links: kp.ListLinks[0]
+heap = kp.reset()        # a fresh kernel: the corrupted lists above are gone (Job stays)
 
 # %% [md]
 # ## `ListArc`: unique per object and ID
