@@ -35,10 +35,15 @@ def expect_handle(value, cls, op: str, expected: str):
     if not isinstance(value, cls):
         found = value.type_str() if hasattr(value, "type_str") and callable(
             getattr(type(value), "type_str", None)) else type(value).__name__
+        fix = f"pass a {cls.kind} handle"
+        if cls.kind == "ListArc" and found.startswith("Arc<"):
+            fix = ("a plain Arc cannot prove it is the only one allowed to touch the links: "
+                   "make a ListArc instead (kp.ListArc.new, kp.ListArc.from_unique(u), or "
+                   "kp.ListArc.try_from_arc(arc) for a type with an AtomicTracker)")
         raise TypeMismatch(f"{op}: expected `{expected}`, found `{found}`",
                            rule=f"{op} takes a {cls.kind}",
                            rustc="error[E0308]: mismatched types",
-                           fix=f"pass a {cls.kind} handle")
+                           fix=fix)
 
 
 def _on_create(obj, id: int) -> None:
