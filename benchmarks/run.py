@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/run.py              # everything, about 2-4 minutes
     .venv/bin/python benchmarks/run.py --quick      # smaller sizes, no notebooks (a smoke run)
 
-Prints a table and writes benchmarks/results.json. Ratios are the headline: machines are
+Prints a table and writes benchmarks/results.json (results-quick.json for --quick). Ratios are the headline: machines are
 noisy, so absolute timings are printed for context only (and never asserted in tests).
 """
 
@@ -305,7 +305,9 @@ def main():
     out = dict(machine=dict(python=platform.python_version(), cpus=os.cpu_count(),
                             platform=platform.platform()),
                quick=args.quick, seconds=total, rows=_ROWS)
-    path = os.path.join(ROOT, "benchmarks", "results.json")
+    # A smoke run must not overwrite the figures the README quotes.
+    name = "results-quick.json" if args.quick else "results.json"
+    path = os.path.join(ROOT, "benchmarks", name)
     with open(path, "w") as f:
         json.dump(out, f, indent=1, default=str)
     print(f"wrote {os.path.relpath(path, ROOT)}")
