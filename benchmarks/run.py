@@ -3,8 +3,9 @@
     .venv/bin/python benchmarks/run.py              # everything, about 2-4 minutes
     .venv/bin/python benchmarks/run.py --quick      # smaller sizes, no notebooks (a smoke run)
 
-Prints a table and writes benchmarks/results.json (results-quick.json for --quick). Ratios are the headline: machines are
-noisy, so absolute timings are printed for context only (and never asserted in tests).
+Prints a table and writes benchmarks/results.json (results-quick.json for --quick). Ratios
+are the headline: machines are noisy, so absolute timings are printed for context only (and
+never asserted in tests).
 """
 
 from __future__ import annotations
