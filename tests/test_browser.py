@@ -1,5 +1,6 @@
 """The course in a real browser: JupyterLab in headless Chromium runs 03_intrusive_lists and
-steps its first Stepper (Debian's chromium driven by Playwright; never a downloaded browser).
+steps its first Stepper with its button and with the arrow keys (Debian's chromium driven by
+Playwright; never a downloaded browser).
 
 The screenshot is kept in test-artifacts/ for a human to look at.
 """
@@ -137,10 +138,24 @@ def test_stepper_steps_in_a_real_browser(lab):
             after_caption = caption.inner_text()
             after_svg = stepper.locator(".kp-graph svg").first.inner_html()
             current_after = stepper.locator(".kp-current").first.inner_text()
+
+            # Keyboard: click the picture, then → steps forward and ← back.
+            stepper.locator(".kp-keys").first.wait_for(timeout=30_000)
+            stepper.locator(".kp-graph").first.click()
+            page.keyboard.press("ArrowRight")
+            page.wait_for_function("([el, old]) => el.innerText !== old",
+                                   arg=[caption.element_handle(), after_caption],
+                                   timeout=30_000)
+            keyed_caption = caption.inner_text()
+            page.keyboard.press("ArrowLeft")
+            page.wait_for_function("([el, old]) => el.innerText === old",
+                                   arg=[caption.element_handle(), after_caption],
+                                   timeout=30_000)
             stepper.screenshot(path=str(ARTIFACTS / "browser-03-stepper.png"))
             page.screenshot(path=str(ARTIFACTS / "browser-03-page.png"), full_page=False)
         finally:
             browser.close()
     assert after_caption != before_caption
+    assert keyed_caption.startswith("step 3/"), keyed_caption
     assert after_svg != before_svg, "the picture did not change after `next`"
     assert current_after != current_before, "the current event did not change after `next`"

@@ -8,6 +8,7 @@ import ipywidgets as w
 
 from . import export
 from .dot import scene_of
+from .keys import StepKeys
 from .panels import caption, log_html, source_html
 from .render import fit, render
 from .stable import StableLayout
@@ -68,7 +69,8 @@ class Stepper(w.VBox):
         self._log = w.HTML(layout=w.Layout(width="50%"))
         self._graph = w.HTML(layout=w.Layout(width="100%"))
         self._slider.observe(self._on_index, names="value")
-        controls = w.HBox([*buttons, self._play, self._slider, self._speed])
+        self._keys = StepKeys(lambda move: getattr(self, move)())
+        controls = w.HBox([*buttons, self._play, self._slider, self._speed, self._keys])
         # The graph takes the full width (it is what a projector must show); code and log below.
         super().__init__([self._title, controls, self._graph, w.HBox([self._source, self._log])])
         # Stable hooks for pages and browser tests: the widget, caption, graph and log.
