@@ -72,7 +72,8 @@ with lock.lock():
 # %% [md] subslide
 # ## Step through a recording
 # `kp.record()` keeps one frame per operation; `widgets.Stepper` plays them back like
-# Python Tutor: buttons, a slider, the source line and the event log.
+# Python Tutor: buttons, a slider, Play, the source line and the event log. Click the
+# picture, then use the arrow keys (← →, Home, End).
 
 # %%
 with kp.record() as rec:
