@@ -88,9 +88,22 @@ class HeapObject:
         return f"<{self.kind}<{self.type_name}> @{self.address:#x}>"
 
 
+_ABSENT = object()
+
+
+def _unwrap(value):
+    return value() if isinstance(value, weakref.ref) else value
+
+
 class _Watched(dict):
-    """A dict on a HeapObject (its ListArc holders) whose changes mark the object dirty for
-    recordings, even where model code changes it without `touch()`."""
+    """A HeapObject's ListArc holders (ID -> ListArc handle, List or raw pointer) whose
+    changes mark the object dirty for recordings, even where model code changes it without
+    `touch()`.
+
+    A ListArc handle is held weakly: if Python forgets it, the reference it owned is leaked
+    (`core::mem::forget`), the tracker keeps saying "exists", and nothing holds the ListArc
+    any more, which is what the pictures and `heap.leaks()` then show.
+    """
 
     __slots__ = ("_owner",)
 
@@ -103,8 +116,28 @@ class _Watched(dict):
             dirty.add(self._owner)
 
     def __setitem__(self, key, value):
+        if getattr(type(value), "_kp_weak_holder", False):
+            value = weakref.ref(value)
         super().__setitem__(key, value)
         self._mark()
+
+    def __getitem__(self, key):
+        return _unwrap(super().__getitem__(key))
+
+    def get(self, key, default=None):
+        value = super().get(key, _ABSENT)
+        return default if value is _ABSENT else _unwrap(value)
+
+    def items(self):
+        pairs = ((k, _unwrap(v)) for k, v in super().items())
+        return [(k, v) for k, v in pairs if v is not None]
+
+    def values(self):
+        return [v for _, v in self.items()]
+
+    def resolved(self) -> dict:
+        """A plain dict of the holders that still exist (`dict(self)` would copy weakrefs)."""
+        return dict(self.items())
 
     def __delitem__(self, key):
         super().__delitem__(key)
@@ -112,7 +145,7 @@ class _Watched(dict):
 
     def pop(self, *args):
         self._mark()
-        return super().pop(*args)
+        return _unwrap(super().pop(*args))
 
     def clear(self):
         self._mark()

@@ -103,7 +103,7 @@ class Journal:
             if self._raw.get(a) is not snap:
                 self._raw[a] = snap
                 p.changes[a] = snap
-            p.holders[a] = dict(o.listarc) if o.listarc and not o.freed else None
+            p.holders[a] = o.listarc.resolved() if o.listarc and not o.freed else None
         p.handles = _handle_rows(heap)
         corrupting = any(lst._unchecked for lst in heap.lists)
         p.lists = []

@@ -35,6 +35,7 @@ class Handle:
 
     kind = "Handle"
     owning = True
+    _kp_weak_holder = True   # a heap object's ListArc-holder table does not keep it alive
     _id = None          # the list ID of a ListArc
     _vtable = None      # the vtable of a fat pointer (`Arc<dyn Trait>`)
     _dyn_name = None    # the trait of a fat pointer

@@ -402,7 +402,7 @@ class Capture:
         self.warnings = tuple(heap.warnings)
         self.allocs = heap.alloc_count
         self.frees = heap.free_count
-        self.holders = {o.address: dict(o.listarc) for o in heap._objects.values()
+        self.holders = {o.address: o.listarc.resolved() for o in heap._objects.values()
                         if o.listarc and not o.freed}
 
     def finish(self, names: dict) -> Snapshot:

@@ -217,3 +217,20 @@ def test_fields_read_through_and_snapshot_holder_labels(heap):
     assert o.trackers == {0: True, 1: False}
     assert snap.list("q").items == (o.address,)
     q.drop()
+
+
+def test_a_forgotten_list_arc_is_a_leak_with_its_tracker_still_set(heap):
+    """A ListArc Python forgets is core::mem::forget: its count stays, the tracker still says
+    "exists" (allowed: behaviour 33), nothing holds it, and heap.leaks() reports the object."""
+    import gc
+
+    la = kp.ListArc.new(Job(1), kp.GFP_KERNEL)
+    address = la.address
+    del la
+    gc.collect()
+    heap.check()
+    snap = heap.snapshot()
+    assert snap.object(address).holders == {} and snap.handles == ()
+    assert snap.object(address).trackers[0] is True        # still says "exists"
+    assert [o.address for o in heap.leaks()] == [address]
+    assert heap.object_at(address).refcount.read() == 1
