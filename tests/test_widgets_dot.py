@@ -56,7 +56,9 @@ def test_handles_in_a_stack_frame_cluster_styled_by_kind(source):
     assert f"h_a:d:e -> obj_{D:x}:hdr:w [penwidth=1.8 style=solid]" in source
     assert f"h_r:d:e -> obj_{D:x}:hdr:w [penwidth=1.8 style=dashed]" in source
     assert f"h_u:d:e -> obj_{B:x}:hdr:w [penwidth=3.5 style=bold]" in source
-    assert f'h_la:d:e -> obj_{A:x}:hdr:w [color="{id_colour(1)}"' in source
+    # A ListArc's box wears its ID's colour; its arrow stays black (not a `next` link).
+    assert f"h_la:d:e -> obj_{A:x}:hdr:w [penwidth=2.5 style=solid]" in source
+    assert f'COLOR="{id_colour(1)}"' in source.split("h_la [")[1].split("]")[0]
 
 
 def test_fat_pointer_has_data_and_vtable_cells_and_vtable_in_rodata(source):
@@ -80,7 +82,24 @@ def test_list_head_first_next_prev_in_the_id_colour(source):
     assert "List&lt;Job, 0&gt;" in source and "first: null" in source   # empty list
     assert f"list_q:f:e -> obj_{A:x}:l0:w" in source
     assert f'obj_{A:x}:n0:e -> obj_{B:x}:l0:w [color="{colour}" penwidth=2.2]' in source
-    assert f'obj_{A:x}:p0:w -> obj_{C:x}:l0:e [arrowsize=0.6 color="{colour}"' in source
+    assert f'obj_{A:x}:p0:s -> obj_{C:x}:l0:s [arrowsize=0.7 color="{colour}"' in source
+
+
+def test_prev_arrows_do_not_lie_on_top_of_next_arrows(heap):
+    """In the drawn SVG a `prev` edge leaves below the row, not along the `next` edge."""
+    import re
+    from tests._list_types import Node
+
+    q = kp.List(Node)
+    for n in range(2):
+        q.push_back(kp.ListArc.new(Node(n), kp.GFP_KERNEL))
+    svg = widgets.render_svg(heap.snapshot(), legend=False)
+    edges = re.findall(r"<title>(obj_\w+):(\w)&#45;&gt;obj_\w+:(\w)</title>\s*"
+                       r"<path[^>]* d=\"M[\d.]+,(-?[\d.]+)", svg)
+    next_y = {float(y) for _, tail, head, y in edges if (tail, head) == ("e", "w")}
+    prev_y = {float(y) for _, tail, head, y in edges if (tail, head) == ("s", "s")}
+    assert next_y and prev_y
+    assert min(abs(a - b) for a in next_y for b in prev_y) > 5, (next_y, prev_y)
 
 
 def test_locks_banner_and_legend(source):

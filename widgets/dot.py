@@ -206,7 +206,9 @@ def _handle(scene, h, before, name=None):
         return
     style = dict(_EDGE_STYLE.get(h.kind, _EDGE_STYLE["Arc"]))
     if h.kind == "ListArc":
-        style.update(color=colour, penwidth="2.5")
+        # The box wears the ID's colour; the arrow stays black so that it can't be mistaken
+        # for a `next` link of that ID.
+        style.update(penwidth="2.5")
     scene.edge(f"{name}:d:e", f"{node_id('obj', f'{h.target:x}')}:hdr:w", **style)
     if h.vtable is not None:
         _vtable_edge(scene, f"{name}:v:e", h.vtable)
@@ -263,8 +265,9 @@ def _links(scene, snapshot, elision):
                            color=colour, penwidth="2.2",
                            **({"constraint": "false"} if wrap else {}))
             if prev is not None:
-                scene.edge(f"{here}:p{i}:w", elision.endpoint(prev, f"l{i}:e"),
-                           color=colour, penwidth="1.0", arrowsize="0.6", constraint="false")
+                # Below the row (south ports), so it never lies on top of the `next` arrow.
+                scene.edge(f"{here}:p{i}:s", elision.endpoint(prev, f"l{i}:s"),
+                           color=colour, penwidth="1.2", arrowsize="0.7", constraint="false")
     for name, i, count, after in elision.runs:
         colour = id_colour(i)
         scene.node(name, _HEAP, shape="box", style="rounded,dashed", color=colour,

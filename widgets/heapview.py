@@ -40,7 +40,7 @@ class HeapView(w.VBox):
     def __init__(self, heap=None, *, legend: bool = True):
         self.heap = heap if heap is not None else kp.current_heap()
         self._legend = legend
-        self._graph = w.HTML()
+        self._graph = w.HTML(layout=w.Layout(width="100%", overflow="auto"))
         self._previous = None
         self._snapshot = None
         self._dirty = True

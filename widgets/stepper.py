@@ -67,7 +67,7 @@ class Stepper(w.VBox):
         self._title = w.HTML()
         self._source = w.HTML(layout=w.Layout(width="50%"))
         self._log = w.HTML(layout=w.Layout(width="50%"))
-        self._graph = w.HTML(layout=w.Layout(width="100%"))
+        self._graph = w.HTML(layout=w.Layout(width="100%", overflow="auto"))
         self._slider.observe(self._on_index, names="value")
         self._keys = StepKeys(lambda move: getattr(self, move)())
         controls = w.HBox([*buttons, self._play, self._slider, self._speed, self._keys])
