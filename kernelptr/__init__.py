@@ -8,7 +8,7 @@
 from .arc import Arc
 from .borrow import ArcBorrow
 from .errors import (Abort, AllocError, BorrowError, BuildError, Deadlock, InvariantViolation,
-                     KernelPtrError, MutabilityError, NotClone, NotDynCompatible,
+                     KernelPtrError, MutabilityError, NoSuchField, NotClone, NotDynCompatible,
                      ReceiverMismatch, SleepInAtomicContext, TraitNotImplemented, TypeMismatch,
                      UndefinedBehavior, UseAfterFree, UseAfterMove)
 from .events import Event, Location
@@ -35,7 +35,7 @@ __all__ = [
     "layout", "Layout", "Event", "Location", "record", "trace", "Recording", "Frame",
     "Snapshot", "ObjectSnap", "HandleSnap", "ListSnap", "VtableSnap", "RawPtrSnap",
     "PointerSnap",
-    "KernelPtrError", "AllocError", "SleepInAtomicContext", "UseAfterMove", "UseAfterFree",
+    "KernelPtrError", "NoSuchField", "AllocError", "SleepInAtomicContext", "UseAfterMove", "UseAfterFree",
     "BorrowError", "MutabilityError", "UndefinedBehavior", "InvariantViolation",
     "TypeMismatch", "NotClone", "TraitNotImplemented", "ReceiverMismatch", "BuildError",
     "Deadlock", "Abort", "NotDynCompatible",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .deref import DerefHandle
-from .errors import TypeMismatch, UndefinedBehavior, UseAfterFree
+from .errors import TypeMismatch, UndefinedBehavior, UseAfterFree, UseAfterMove
 from .flags import Flags
 from .heap import HeapObject, current_heap
 from .ownership import drop_value
@@ -21,6 +21,7 @@ def allocate_arc_inner(value, flags: Flags, what: str, *, uninit_type=None) -> H
     """Allocate an `ArcInner<T>` holding `value` with count 1 (raises, changing nothing, on
     failure)."""
     heap = current_heap()
+    check_unplaced(value, what)
     typ = uninit_type if uninit_type is not None else type(value)
     size, align = size_align_of(typ)
     header = arc_header(align)
@@ -31,6 +32,21 @@ def allocate_arc_inner(value, flags: Flags, what: str, *, uninit_type=None) -> H
     if adopt is not None:
         adopt(obj)
     return obj
+
+
+def check_unplaced(value, what: str) -> None:
+    """A struct value is moved into its allocation: placing the same value twice is using it
+    after the move (it would make two objects share one value)."""
+    placed = getattr(value, "_kp_obj", None)
+    if placed is not None:
+        raise UseAfterMove(
+            f"{what}: this {placed.type_name} value was already moved into the allocation "
+            f"at {placed.address:#x}",
+            rule="Arc::new(value) moves the value into the new allocation; the old binding "
+                 "cannot be used again",
+            rustc="error[E0382]: use of moved value",
+            fix="make a new value for the second allocation, or share the first one with "
+                ".clone() on its Arc")
 
 
 def release(obj: HeapObject, op: str) -> str:
@@ -111,7 +127,7 @@ class Arc(DerefHandle):
                 fix="call u = u.write(value) first")
         obj = u._consume("Arc::from_unique")
         obj.unique = False
-        arc = Arc(obj)
+        arc = u._keep_fat(Arc(obj))
         obj.heap.emit("Arc::from(UniqueArc)", "UniqueArc becomes a shared Arc; refcount stays 1",
                       (obj.address,))
         return arc
@@ -139,12 +155,12 @@ class Arc(DerefHandle):
     @staticmethod
     def refcount_of(a) -> "Refcount":
         """The object's `Refcount` itself, for demonstrations such as `set(REFCOUNT_MAX)`."""
-        return a._check("Arc::refcount_of").refcount
+        return _expect_pointer(a, "Arc::refcount_of").refcount
 
     @staticmethod
     def ptr_eq(a, b) -> bool:
         """`Arc::ptr_eq`: the same allocation, not equal values (behaviour 6)."""
-        return a._check("Arc::ptr_eq") is b._check("Arc::ptr_eq")
+        return _expect_pointer(a, "Arc::ptr_eq") is _expect_pointer(b, "Arc::ptr_eq")
 
     def as_arc_borrow(self):
         """`as_arc_borrow`: a borrowed handle, no count change (behaviour 11)."""
@@ -239,6 +255,16 @@ def _expect(value, cls, op: str) -> None:
             rustc="error[E0308]: mismatched types",
             fix=f"pass a {cls.kind} handle",
         )
+
+
+def _expect_pointer(value, op: str) -> HeapObject:
+    """The object behind any pointer handle (Arc, ArcBorrow, ListArc, ...), checked."""
+    if not isinstance(value, DerefHandle):
+        raise TypeMismatch(f"{op}: expected `&Arc<T>`, found {_describe(value)}",
+                           rule=f"{op} compares or inspects pointers",
+                           rustc="error[E0308]: mismatched types",
+                           fix="pass Arc (or ArcBorrow, ListArc, UniqueArc) handles")
+    return value._check(op)
 
 
 def _describe(value) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .flags import GFP_KERNEL, Flags
 from .list import AtomicTracker, List, ListArc, ListLinksSelfPtr, impl_list_arc_safe
+from .list.list_arc import expect_handle
 from .lock import SpinLock
 from .ownership import register_expander
 from .result import Err
@@ -118,12 +119,13 @@ class Thread:
         """`push_work`: take the lock, queue `work` (a `DLArc<dyn DeliverToRead>`; a concrete
         one is coerced) without allocating; `FailedDead(work)` if the thread is dead
         (behaviours 77, 79). Drop a returned work item after the lock is released."""
+        expect_handle(work, ListArc, "InnerThread::push_work",
+                      "DLArc<dyn DeliverToRead> (ListArc<DTRWrap<dyn DeliverToRead>, 0>)")
         with self.inner.lock() as guard:
             inner = guard.value
             if inner.is_dead:
                 return FailedDead(work)
-            if work._vtable is None:
-                work = work.into_dyn(DeliverToRead)      # DLArc<T> -> DLArc<dyn T>
+            # push_back coerces DLArc<T> to DLArc<dyn T> itself, after checking it fits.
             inner.work_list.push_back(work)
             return PushWorkOk
 

@@ -6,10 +6,23 @@ to trait objects (`Arc<dyn Trait>`); the trait machinery they call lives in kern
 
 from __future__ import annotations
 
-from .errors import MutabilityError, UndefinedBehavior
+from .errors import MutabilityError, NoSuchField, UndefinedBehavior
 from .ownership import Handle
 
 __all__ = ["DerefHandle"]
+
+
+_HINTS = {
+    "as_arc_borrow": "convert first: kp.Arc.from_unique(u).as_arc_borrow()",
+    "into_arc": "a plain Arc is already one; ListArc and UniqueArc have into_arc",
+    "clone_arc": "clone_arc belongs to ArcBorrow and ListArc; on an Arc use clone()",
+    "into_raw": "into_raw consumes an owner (Arc or ListArc); a borrow owns nothing",
+}
+
+
+def _hint_for(handle, name: str) -> str:
+    return _HINTS.get(name, f"check the spelling; `{handle.kind}` methods are listed by "
+                            f"dir(kp.{handle.kind})")
 
 
 class DerefHandle(Handle):
@@ -96,9 +109,13 @@ class DerefHandle(Handle):
         try:
             return getattr(value, name)
         except AttributeError:
-            raise AttributeError(
-                f"{self.type_str()} has no field or method {name!r} (its pointee is "
-                f"{type(value).__name__})") from None
+            raise NoSuchField(
+                f"no method or field `{name}` on `{self.type_str()}` (nor on its pointee, "
+                f"{type(value).__name__})",
+                rule="a smart pointer offers its own methods and, through Deref, the "
+                     "pointee's fields and methods; this name is neither",
+                rustc=f"error[E0599]: no method named `{name}` found (E0609 for a field)",
+                fix=_hint_for(self, name)) from None
 
     def _assign(self, key, value):
         raise MutabilityError(

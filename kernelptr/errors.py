@@ -9,6 +9,7 @@ from __future__ import annotations
 
 __all__ = [
     "KernelPtrError",
+    "NoSuchField",
     "AllocError",
     "SleepInAtomicContext",
     "UseAfterMove",
@@ -52,6 +53,18 @@ class KernelPtrError(Exception):
         if self.fix:
             lines.append(f"  fix:  {self.fix}")
         return "\n".join(lines)
+
+
+class NoSuchField(KernelPtrError, AttributeError):
+    """A field or method the pointer type and its pointee do not have: rustc's
+    `error[E0609]` / `error[E0599]`. Also an AttributeError, so `hasattr` answers False.
+
+    >>> import kernelptr as kp
+    >>> heap = kp.reset(); u = kp.UniqueArc.new(1, kp.GFP_KERNEL)
+    >>> u.as_arc_borrow()
+    Traceback (most recent call last):
+    kernelptr.errors.NoSuchField: no method or field `as_arc_borrow` on `UniqueArc<i64>`...
+    """
 
 
 class AllocError(KernelPtrError):

@@ -234,6 +234,12 @@ class Heap:
     # -- allocation ------------------------------------------------------------------------
     def fail_next_allocs(self, n: int = 1) -> None:
         """Make the next `n` allocations fail with `AllocError` (fault injection)."""
+        if not isinstance(n, int) or isinstance(n, bool) or n < 0:
+            from .errors import TypeMismatch
+
+            raise TypeMismatch(f"fail_next_allocs({n!r}): expected a count >= 0",
+                               rule="fault injection counts allocations",
+                               fix="heap.fail_next_allocs(1), or 0 to stop injecting")
         self._fail_next = n
 
     def in_atomic(self) -> bool:

@@ -32,17 +32,17 @@ class SpinLock:
         self._value = value
         self.name = name
         self._label = None
-        self._guard = None
+        self._held = False      # the guard itself is not kept: a dropped guard unlocks
         self._heap = current_heap()
 
     @property
     def is_locked(self) -> bool:
-        return self._guard is not None
+        return self._held
 
     def lock(self) -> "Guard":
         """`lock()`: take the lock (enter atomic context) and return its guard."""
         heap = self._heap
-        if self._guard is not None:
+        if self._held:
             raise Deadlock(
                 f"spinlock `{self.name}` is already held by this context: taking it again "
                 "spins forever",
@@ -50,18 +50,18 @@ class SpinLock:
                 fix="use the guard you already have, or release it (end its `with` block) "
                     "before locking again")
         guard = Guard(self)
-        self._guard = guard
+        self._held = True
         heap._locks_held.append(self)
         heap.emit("SpinLock::lock", f"`{self.name}` taken: atomic context, no sleeping")
         return guard
 
     def try_lock(self):
         """`try_lock()`: the guard, or None if the lock is already held."""
-        return None if self._guard is not None else self.lock()
+        return None if self._held else self.lock()
 
     def _release(self) -> None:
         heap = self._heap
-        self._guard = None
+        self._held = False
         heap._locks_held.remove(self)
         heap.emit("SpinLock::unlock", f"`{self.name}` released" +
                   ("" if heap.in_atomic() else ": sleeping allowed again"))
@@ -73,7 +73,7 @@ class SpinLock:
         drop_value([self._value])
 
     def __repr__(self) -> str:
-        state = "locked" if self._guard else "unlocked"
+        state = "locked" if self._held else "unlocked"
         return f"SpinLock({self.name!r}, {state})"
 
 
@@ -108,8 +108,19 @@ class Guard:
 
     @value.setter
     def value(self, new) -> None:
+        """`*guard = new`: the old value is dropped, as in Rust."""
         self._check()
-        self._lock._value = new
+        old, self._lock._value = self._lock._value, new
+        drop_value([old])
+
+    def __del__(self):
+        # A guard Python collects is a temporary that Rust drops at the end of its statement
+        # (`lock.lock().value`): the lock is released, not held for ever.
+        try:
+            if self._live:
+                self.drop()
+        except Exception:  # interpreter shutdown
+            pass
 
     def drop(self) -> None:
         """Drop the guard: unlock."""

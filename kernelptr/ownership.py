@@ -175,6 +175,14 @@ def _count_text(obj: HeapObject) -> str:
 
 def drop(handle) -> None:
     """Rust `drop(x)`: consume a handle (or a list, lock guard, or anything with `drop`)."""
+    if not callable(getattr(type(handle), "drop", None)):
+        from .errors import TypeMismatch
+
+        raise TypeMismatch(
+            f"drop({handle!r}): that value owns nothing to give back",
+            rule="drop(x) ends the life of an owner (a handle, a list, a guard); plain "
+                 "values need no drop in the model",
+            fix="drop the handle that owns the object")
     handle.drop()
 
 
@@ -226,6 +234,12 @@ def scope():
 # -- names -------------------------------------------------------------------------------
 def name(handle, label: str):
     """Give a handle (or list) the label pictures use, instead of its variable's name."""
+    if not hasattr(handle, "_label"):
+        from .errors import TypeMismatch
+
+        raise TypeMismatch(f"kp.name({handle!r}, ...): only handles and lists have labels",
+                           rule="pictures label handles, lists, raw pointers and locks",
+                           fix="name the handle: kp.name(a, 'job')")
     object.__setattr__(handle, "_label", label)
     return handle
 

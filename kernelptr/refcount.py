@@ -57,6 +57,14 @@ _TEXTS = {
 }
 
 
+def _require_int(value, op: str) -> None:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise BuildError(f"{op}({value!r}): a refcount_t holds a 32-bit int",
+                         rule="refcount_t wraps an atomic_t (a C int)",
+                         rustc="error[E0308]: mismatched types (expected `i32`)",
+                         fix="pass an int, e.g. kp.REFCOUNT_MAX")
+
+
 def _s32(n: int) -> int:
     """Wrap an int to a signed 32-bit value, as `atomic_t` arithmetic does."""
     n &= 0xFFFF_FFFF
@@ -97,6 +105,7 @@ class Refcount:
     }
 
     def __init__(self, value: int = 1, *, heap=None):
+        _require_int(value, "Refcount::new")
         if value < 0:
             raise BuildError(
                 f"Refcount::new({value}): a refcount cannot start negative",
@@ -138,6 +147,7 @@ class Refcount:
 
     def set(self, value: int) -> None:
         """`refcount_set`: store a value (used for demonstrations such as REFCOUNT_MAX)."""
+        _require_int(value, "refcount_set")
         self._store(_s32(value))
 
     def add(self, i: int) -> None:

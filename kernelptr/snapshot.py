@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from .ownership import Handle, names_in
 from .raw import RawPtr
+from .types_ import safe_repr
 
 __all__ = ["Snapshot", "ObjectSnap", "HandleSnap", "ListSnap", "VtableSnap", "RawPtrSnap",
            "PointerSnap", "take", "object_snapshot"]
@@ -253,8 +254,7 @@ def _field_repr(value) -> str:
         target = value.address
         return f"{value.type_str()} -> {_hex(target)}" if value._state == "live" else \
             f"{value.type_str()} ({value._state})"
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return safe_repr(value)
 
 
 def object_snapshot(obj) -> ObjectSnap:

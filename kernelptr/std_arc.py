@@ -74,8 +74,16 @@ class StdArc(DerefHandle):
     def set_strong_count(self, n: int) -> None:
         """Demonstration aid: pretend the strong count is `n` (e.g. isize::MAX)."""
         obj = self._check("set_strong_count")
+        if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+            from .errors import TypeMismatch
+
+            raise TypeMismatch(f"set_strong_count({n!r}): expected a count >= 1",
+                               rule="a live Arc has at least one strong reference",
+                               fix="e.g. s.set_strong_count(kp.ISIZE_MAX)")
         obj.refcount._value = n
         obj.touch()
+        obj.heap.emit("std::Arc::set_strong_count", f"strong count set to {n}",
+                      (obj.address,))
 
     def drop(self) -> None:
         obj = self._consume("std::Arc::drop", "dropped")
@@ -137,7 +145,7 @@ class Weak(DerefHandle):
         obj.touch()
         return StdArc(obj)
 
-    def deref(self):
+    def deref(self, _op: str = "deref"):
         raise MutabilityError("a Weak cannot be dereferenced", rule="upgrade() it first",
                               fix="w.upgrade()")
 

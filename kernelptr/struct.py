@@ -6,7 +6,7 @@ import sys
 
 from .errors import MutabilityError, TypeMismatch
 from .ownership import Handle
-from .types_ import size_align_of
+from .types_ import safe_repr, size_align_of
 
 __all__ = ["struct", "FieldSpec", "is_struct"]
 
@@ -138,7 +138,7 @@ def struct(cls=None, *, name: str | None = None):
             obj.touch()
 
     def __repr__(self):
-        inner = ", ".join(f"{f}={getattr(self, f)!r}" for f in cls._kp_plain)
+        inner = ", ".join(f"{f}={safe_repr(getattr(self, f), 200)}" for f in cls._kp_plain)
         return f"{cls._kp_type_name}({inner})"
 
     def _kp_values(self):

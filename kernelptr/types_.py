@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
-__all__ = ["type_name_of", "size_align_of"]
+import re
+
+__all__ = ["type_name_of", "size_align_of", "safe_repr"]
+
+_PY_ID = re.compile(r" at 0x[0-9a-fA-F]+")
+
+
+def safe_repr(value, limit: int = 60) -> str:
+    """`repr(value)` without Python memory addresses (stable from run to run), shortened.
+
+    >>> safe_repr(object()), safe_repr("x" * 70)[-4:]
+    ('<object object>', 'x...')
+    """
+    text = _PY_ID.sub("", repr(value))
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 _PRIMITIVES = {bool: ("bool", 1, 1), int: ("i64", 8, 8), float: ("f64", 8, 8),
                str: ("String", 24, 8), bytes: ("KVec<u8>", 24, 8), type(None): ("()", 0, 1)}

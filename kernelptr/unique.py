@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .arc import Arc, allocate_arc_inner, release
+from .arc import Arc, allocate_arc_inner, check_unplaced, release
 from .deref import DerefHandle
-from .errors import NotClone, UndefinedBehavior
+from .errors import MutabilityError, NotClone, UndefinedBehavior
 from .flags import Flags
 
 __all__ = ["UniqueArc", "Uninit"]
@@ -98,6 +98,7 @@ class UniqueArc(DerefHandle):
                 rule="write is defined on UniqueArc<MaybeUninit<T>> only",
                 rustc="error[E0599]: no method named `write` found for `UniqueArc<T>`",
                 fix="assign fields directly (u.field = value): a UniqueArc is mutable")
+        check_unplaced(value, "UniqueArc::write")
         self._retire("moved", "UniqueArc::write")
         obj.value = value
         obj.uninit = False
@@ -137,13 +138,36 @@ class UniqueArc(DerefHandle):
         return self.deref()
 
     def _assign(self, key, value):
+        """`u.field = value` through `DerefMut`: the old value is dropped, as in Rust."""
+        from .errors import NoSuchField
+        from .ownership import Handle, drop_value
+        from .types_ import safe_repr
+
         target = self.deref()
-        if not hasattr(type(target), "_kp_fields") or key not in type(target)._kp_fields:
-            raise AttributeError(f"{type(target).__name__} has no field {key!r}")
+        cls = type(target)
+        if key not in getattr(cls, "_kp_fields", ()):
+            raise NoSuchField(
+                f"{cls.__name__} has no field `{key}`",
+                rule="a struct has exactly the fields it declares",
+                rustc=f"error[E0609]: no field `{key}` on type `{cls.__name__}`",
+                fix=f"fields are: {', '.join(getattr(cls, '_kp_plain', ())) or '(none)'}")
+        if key in cls._kp_special:
+            raise MutabilityError(
+                f"`{cls.__name__}.{key}` is managed by the kernel API, not assigned",
+                rule="list links, trackers and work fields are only changed by the List, "
+                     "ListArc and workqueue code that owns them",
+                rustc=f"error[E0616]: field `{key}` is private",
+                fix="use the List / ListArc / Queue methods instead")
+        old = getattr(target, key)
+        if isinstance(value, Handle) and value.owning and value._state == "live":
+            # INVARIANT: a handle stored in a field is owned by the struct (moved in).
+            value = value._transfer(f"moved into {cls.__name__}.{key}")
+            object.__setattr__(value, "_inside", (target, key))
         object.__setattr__(target, key, value)
+        drop_value([old])                     # Rust drops the overwritten value
         obj = self._obj
         obj.touch()
-        obj.heap.emit("UniqueArc::deref_mut", f"{obj.type_name}.{key} = {value!r}",
+        obj.heap.emit("UniqueArc::deref_mut", f"{obj.type_name}.{key} = {safe_repr(value)}",
                       (obj.address,))
 
     def drop(self) -> None:

@@ -9,7 +9,7 @@ from .heap import Heap, current_heap
 from .result import Err, Ok
 from .struct import FieldSpec
 from .traits import Trait, call_method, implements
-from .traits.trait import register_on
+from .traits.trait import receiver_in, register_on
 from .types_ import type_name_of
 from .unique import UniqueArc
 
@@ -211,8 +211,17 @@ class Queue:
                                      "satisfied",
                                fix="enqueue an Arc (or a UniqueArc for a boxed item)")
         obj = w._check(op)
-        self._work_type(obj, id, op)
+        T = self._work_type(obj, id, op)
         boxed = isinstance(w, UniqueArc)
+        pointer = receiver_in(T, WorkItem[id], "run").pointer
+        if pointer is not None and pointer != w.kind:
+            raise TypeMismatch(
+                f"{op}: {type_name_of(T)}::run takes `{pointer}<Self>` but a "
+                f"`{w.type_str()}` was enqueued",
+                rule="WorkItem::Pointer is the pointer run() receives; only that pointer "
+                     "can be enqueued",
+                rustc="error[E0271]: type mismatch resolving `<T as WorkItem>::Pointer`",
+                fix=f"enqueue a {pointer} (or declare run(this: \"kp.{w.kind}[Self]\"))")
         if is_pending(obj, id):
             # queue_work_on returned false: Arc::from_raw gives the same Arc back.
             self._heap.emit(op, f"{obj.type_name} @{obj.address:#x} is already PENDING on "
@@ -232,6 +241,12 @@ class Queue:
     def try_spawn(self, flags: Flags, fn) -> None:
         """`Queue::try_spawn(flags, fn)`: box a closure and queue it; may fail with
         AllocError, changing nothing (behaviour 74)."""
+        if not callable(fn):
+            raise TypeMismatch(f"Queue::try_spawn: expected a closure, found "
+                               f"`{type(fn).__name__}`",
+                               rule="try_spawn boxes an FnOnce() + Send + 'static",
+                               rustc="error[E0277]: expected a `FnOnce()` closure",
+                               fix="pass a function or lambda taking no arguments")
         obj = self._heap.allocate(flags, what="Queue::try_spawn", type_name="ClosureWork",
                                   value=_Closure(fn), size=40, header=0, kind="KBox")
         obj.hold("queue")
@@ -251,9 +266,12 @@ class Queue:
         if kind == "Closure":
             self._heap.emit("worker", f"running ClosureWork @{obj.address:#x}",
                             (obj.address,))
-            obj.value.fn()
-            summary = release(obj, "ClosureWork::drop")
-            self._heap.emit("KBox::drop", f"ClosureWork: {summary}", (obj.address,))
+            try:
+                obj.value.fn()
+            finally:
+                # INVARIANT: the box is freed even if the closure raised (unwound).
+                summary = release(obj, "ClosureWork::drop")
+                self._heap.emit("KBox::drop", f"ClosureWork: {summary}", (obj.address,))
             return True
         _set_pending(obj, id, False)
         this = UniqueArc(obj) if kind == "Box" else Arc(obj)     # Arc::from_raw

@@ -50,6 +50,13 @@ class Iter:
         self._current = None if nxt is self._stop or nxt is None else nxt
         return lst._borrow(cur)
 
+    def __repr__(self) -> str:
+        return _iter_repr("Iter", self._list)
+
+
+def _iter_repr(kind: str, lst) -> str:
+    return f"{kind}<{lst.type_name}, {lst.id}>"
+
 
 class IntoIter:
     """A consuming iterator: the kernel's `list::IntoIter<T, ID>` (`next` pops the front,
@@ -85,3 +92,6 @@ class IntoIter:
         """Drop the iterator: the ListArcs still in it are dropped."""
         self._list._drop_items()
         self._finish()
+
+    def __repr__(self) -> str:
+        return _iter_repr("IntoIter", self._list)

@@ -13,7 +13,19 @@ from .links import ListLinksSelfPtr, list_item_field, require_list_arc_safe
 from .list_arc import ListArc, expect_handle
 from .ring import insert_before, links, unlink, walk
 
-__all__ = ["List"]
+__all__ = ["List", "same_heap"]
+
+
+def same_heap(lst, obj, op: str) -> None:
+    """Refuse an object of another simulated kernel (a handle kept across `kp.reset()`)."""
+    if obj.heap is not lst._heap:
+        raise UndefinedBehavior(
+            f"{op}: the {obj.type_name} at {obj.address:#x} belongs to another heap (made "
+            "before a kp.reset() or in another `with kp.Heap()`)",
+            rule="a list links objects of its own kernel; one from another is a dangling "
+                 "pointer here",
+            fix="re-run the cells that make the items after resetting, so that list and "
+                "items share one heap")
 
 
 class List:
@@ -193,6 +205,7 @@ class List:
         expected = f"ListArc<{self.type_name}, {self.id}>"
         expect_handle(la, ListArc, op, expected)
         obj = la._check(op)
+        same_heap(self, obj, op)
         if obj.type is not self.T or la._id != self.id:
             raise TypeMismatch(
                 f"{op}: expected `{expected}`, found `{la.type_str()}`",

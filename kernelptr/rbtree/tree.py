@@ -54,7 +54,17 @@ class RBTree:
         return not self._keys
 
     def _index(self, key) -> int | None:
-        i = bisect.bisect_left(self._keys, key)
+        try:
+            i = bisect.bisect_left(self._keys, key)
+        except TypeError:
+            first = self._keys[0] if self._keys else None
+            raise TypeMismatch(
+                f"RBTree: key {key!r} cannot be ordered against the tree's keys (e.g. "
+                f"{first!r})",
+                rule="an RBTree<K, V> has one key type K: Ord; every key is compared with "
+                     "the others",
+                rustc="error[E0308]: mismatched types (expected `K`)",
+                fix="use keys of one comparable type") from None
         return i if i < len(self._keys) and self._keys[i] == key else None
 
     def get(self, key):
@@ -92,11 +102,11 @@ class RBTree:
                                     "RBTreeNodeReservation::into_node",
                                rustc="error[E0308]: mismatched types",
                                fix="make the node first (allocation happens there)")
+        key = node._check("RBTree::insert").value.key
+        i = self._index(key)                  # may refuse the key: nothing changed yet
         obj = node._consume("RBTree::insert")
-        key = obj.value.key
         # INVARIANT: the tree now owns the node's allocation.
         obj.hold("rbtree")
-        i = self._index(key)
         old = None
         if i is None:
             i = bisect.bisect_left(self._keys, key)

@@ -167,6 +167,9 @@ def accept(lst, la, op: str):
     expected = f"ListArc<{lst.type_name}, {lst.id}>"
     expect_handle(la, ListArc, op, expected)
     obj = la._check(op)
+    from ..list.list import same_heap
+
+    same_heap(lst, obj, op)
     vt = la._vtable
     if not issubclass(obj.type, lst.T._kp_dyn_base) or la._id != lst.id or \
             vt is None or vt.trait is not lst.T._kp_dyn_trait:
