@@ -173,6 +173,14 @@ class VtableSnap:
     align: int
     slots: tuple = ()   # ((name, description or None for NULL), ...)
 
+    @property
+    def layout(self) -> tuple:
+        """Every entry in memory order, as rustc lays a vtable out: `drop_in_place`, `size`,
+        `align`, then the methods (a method's slot number is its index here)."""
+        drop = tuple(s for s in self.slots if s[0] == "drop_in_place")
+        rest = tuple(s for s in self.slots if s[0] != "drop_in_place")
+        return drop + (("size", self.size), ("align", self.align)) + rest
+
     def __repr__(self) -> str:
         return f"VtableSnap(<{self.type_name} as {self.trait_name}> @{self.address:#x})"
 

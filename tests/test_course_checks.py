@@ -264,7 +264,7 @@ def test_ex06(capsys):
     assert verdict(capsys, checks.ex06_only_open_and_read, Right).startswith(PASS)
     assert "defines write" in verdict(capsys, checks.ex06_only_open_and_read, TooMuch)
     assert "must define read" in verdict(capsys, checks.ex06_only_open_and_read, TooLittle)
-    assert verdict(capsys, checks.ex06_null_slot, -22).startswith(PASS)
+    assert verdict(capsys, checks.ex06_null_slot, -22).startswith(PASS)   # vfs_write
     assert "no None" in verdict(capsys, checks.ex06_null_slot, None)
     assert "negative" in verdict(capsys, checks.ex06_null_slot, 22)
 
@@ -304,3 +304,28 @@ def test_ex07_kick(capsys):
     assert verdict(capsys, checks.ex07_kick, right).startswith(PASS)
     assert "drop the Arc that Err(arc) hands back" in verdict(capsys, checks.ex07_kick, leaks)
     assert "UseAfterMove" in verdict(capsys, checks.ex07_kick, moves)
+
+
+def test_checks_reject_the_loopholes_a_review_found(capsys):
+    def three_owners():
+        a = kp.Arc.new(1, kp.GFP_KERNEL)
+        b = a.clone()
+        a.clone()                      # a third count, leaked
+        return a, b
+
+    assert "not 2" in verdict(capsys, checks.ex00_two_owners, three_owners)
+
+    def unrelated_overflow(a):
+        kp.Arc.refcount_of(a).set(kp.REFCOUNT_SATURATED)
+        kp.Refcount(kp.REFCOUNT_MAX).inc()
+
+    assert "THIS object" in verdict(capsys, checks.ex01_saturate, unrelated_overflow)
+    assert verdict(capsys, checks.ex01_header_bytes, [16, 24]).startswith(PASS)
+
+    def atomic_inside(lock):
+        kp.UniqueArc.new_uninit(kp.GFP_KERNEL)            # allocated, then ignored
+        with lock.lock():
+            u = kp.UniqueArc.new_uninit(kp.GFP_ATOMIC).write("x")
+        return kp.Arc.from_unique(u)
+
+    assert "allocate exactly once" in verdict(capsys, checks.ex02_publish, atomic_inside)

@@ -129,3 +129,18 @@ def test_cursor_borrow_ends_when_list_used_elsewhere(heap):
     p.remove()
     with pytest.raises(kp.UseAfterMove):
         p.remove()
+
+
+def test_cursor_moves_are_events_saying_where_the_cursor_is(heap):
+    """A Stepper can follow a cursor: creating and moving it are events naming its place."""
+    from kernelptr.list.example import queue
+
+    q = queue(1, 2)
+    c = q.cursor_front()
+    assert heap.events[-1].op == "List::cursor_front"
+    assert heap.events[-1].summary.startswith("cursor now at the front, before Job @")
+    c.move_next()
+    assert heap.events[-1].summary.startswith("cursor now between Job @")
+    c.move_next()
+    assert heap.events[-1].summary.startswith("cursor now at the back, after Job @")
+    assert c.position().startswith("at the back")

@@ -119,10 +119,24 @@ def test_changes_since_previous_are_highlighted():
     assert '<TD COLSPAN="2" BGCOLOR="#F0E442"><B>7</B>' in changed
 
 
-def test_node_names_are_stable_across_snapshots():
-    one = widgets.to_dot(every_concept()).source
-    two = widgets.to_dot(every_concept(step=10)).source
-    assert one == two
+def test_node_names_are_stable_across_snapshots(heap):
+    """The same object, handle and list keep their node names when other things change."""
+    import re
+    from tests._list_types import Node
+
+    def names(source):
+        return set(re.findall(r"^\t+(\w+) \[", source, re.M))
+
+    q = kp.List(Node)
+    a = kp.ListArc.new(Node(1), kp.GFP_KERNEL)
+    keep = a.clone_arc()
+    one = names(widgets.to_dot(heap.snapshot()).source)
+    q.push_back(a)
+    extra = kp.Arc.new(5, kp.GFP_KERNEL)
+    two = names(widgets.to_dot(heap.snapshot()).source)
+    stable = {f"obj_{keep.address:x}", "h_keep", "list_q"}
+    assert stable <= one and stable <= two
+    assert f"obj_{extra.address:x}" in two - one
 
 
 def test_real_heap_renders_svg(heap):

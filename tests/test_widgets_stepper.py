@@ -69,8 +69,11 @@ def test_play_and_speed_controls_exist(rec):
 
 
 def test_frames_are_rendered_once(rec, monkeypatch):
+    """The Stepper's own frame cache: revisiting renders nothing, even with the global
+    SVG cache emptied."""
     s = widgets.Stepper(rec)
     svgs = [s.svg(i) for i in range(len(s))]
+    render_mod._CACHE.clear()
     monkeypatch.setattr(render_mod.graphviz, "pipe", lambda *a, **k: pytest.fail("dot ran"))
     for i in reversed(range(len(s))):
         s.index = i

@@ -370,13 +370,8 @@ def _id_rows(o, i, diff, grey):
 def _vtable(scene, vt):
     head = (f"<B>&lt;{html(vt.type_name)} as {html(vt.trait_name)}&gt;</B>&#160;vtable"
             f" @{abbreviate(vt.address)}")
-    # The order of a Rust vtable: drop_in_place, size, align, then the methods.
-    slots = list(vt.slots)
-    entries = [s for s in slots if s[0] == "drop_in_place"] + [("size", vt.size),
-                                                               ("align", vt.align)]
-    entries += [s for s in slots if s[0] != "drop_in_place"]
     rows = [f'<TR><TD PORT="hdr" COLSPAN="2" BGCOLOR="#F7E3B5">{head}</TD></TR>']
-    for slot, desc in entries:
+    for slot, desc in vt.layout:          # memory order: drop_in_place, size, align, methods
         value = html(desc) if desc is not None else _grey("NULL", True)
         rows.append(f'<TR><TD ALIGN="LEFT">{html(slot)}</TD><TD ALIGN="LEFT">{value}</TD></TR>')
     scene.node(node_id("vt", f"{vt.address:x}"), _RODATA, label=f"<{_TABLE}{''.join(rows)}</TABLE>>")

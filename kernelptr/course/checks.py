@@ -55,6 +55,9 @@ def ex00_two_owners(make_two_owners):
     if not Arc.ptr_eq(a, b):
         raise Hint("these are two separate objects (Arc.new twice). Clone the first Arc "
                    "instead: b = a.clone().")
+    if a.refcount != 2:
+        raise Hint(f"the refcount is {a.refcount}, not 2: exactly two owners, no extra "
+                   "clones left behind.")
     return f"a and b share one object at {a.address:#x}; refcount {a.refcount}."
 
 
@@ -110,9 +113,11 @@ def ex01_saturate(saturate):
     if not obj.refcount.saturated:
         raise Hint("the count is not saturated. Set it near the top with "
                    "kp.Arc.refcount_of(a).set(kp.REFCOUNT_MAX), then clone once.")
-    if "refcount_t: saturated; leaking memory." not in heap.warnings:
-        raise Hint("the count is saturated but no increment overflowed (did you set() it "
-                   "to REFCOUNT_SATURATED directly?). Overflow it with a clone instead.")
+    overflowed = any(e.addresses == (obj.address,) and e.summary.endswith("-> SATURATED")
+                     and "2147483647" in e.summary for e in heap.events)
+    if not overflowed:
+        raise Hint("the count is saturated but no increment of THIS object overflowed (did "
+                   "you set() it to REFCOUNT_SATURATED directly?). Overflow it with a clone.")
     return "the counter parked at REFCOUNT_SATURATED and warned once; the object will " \
            "never be freed."
 
@@ -123,6 +128,8 @@ def ex01_header_bytes(answer):
     if answer is None or answer is Ellipsis:
         raise NotImplementedError
     kernel, std = layout(int).arc_inner, layout(int).std_arc_inner
+    if isinstance(answer, list):
+        answer = tuple(answer)
     if answer == (kernel, std):
         return f"{kernel} vs {std} bytes: one 4-byte count padded to 8, versus two 8-byte " \
                "counts."
@@ -156,6 +163,13 @@ def ex02_publish(publish):
     locked, unlocked = ops.index("SpinLock::lock"), ops.index("SpinLock::unlock")
     if ops.index("UniqueArc::new_uninit") > locked:
         raise Hint("the allocation must happen before the lock is taken.")
+    allocating = [op for op in ops[locked:unlocked] if op.endswith(("::new", "::new_uninit"))]
+    if allocating or heap.alloc_count != 1:
+        raise Hint("allocate exactly once, before the lock; inside it only write (even "
+                   "GFP_ATOMIC can fail in the middle of your critical section).")
+    first = next(e for e in heap.events if e.op == "UniqueArc::new_uninit")
+    if result.address != first.addresses[0]:
+        raise Hint("return the object you allocated before the lock.")
     if "UniqueArc::write" not in ops[locked:unlocked]:
         raise Hint("initialise (u.write(...)) inside the `with lock.lock():` block.")
     if result.refcount != 1:
@@ -404,7 +418,8 @@ def ex06_only_open_and_read(MyFile):
 
 @exercise
 def ex06_null_slot(answer):
-    """What does the C caller return for ioctl when the slot is NULL?"""
+    """What does the C caller return for write when the slot is NULL? (vfs_write returns
+    -EINVAL when a file has neither write nor write_iter.)"""
     if answer is Ellipsis:
         raise NotImplementedError
 
@@ -413,7 +428,7 @@ def ex06_null_slot(answer):
         def open(self):
             return 0
 
-    actual = c_vtable(FileOps, OnlyOpen).call("ioctl", OnlyOpen(), 1)
+    actual = c_vtable(FileOps, OnlyOpen).call("write", OnlyOpen(), b"data")
     if answer == actual:
         return f"{actual} (-EINVAL): the caller checks the slot and never calls NULL."
     if answer is None:

@@ -80,7 +80,28 @@ class Cursor:
         if self._next is None:
             return False
         self._advance(lst)
+        self._announce(lst, "Cursor::move_next")
         return True
+
+    def position(self) -> str:
+        """Where the cursor sits, in words: between which two items (or at an end)."""
+        lst = self._list
+        if lst._first is None:
+            return "in an empty list"
+        before = None if self._next is lst._first else self._prev_of_next(lst)
+        after = self._next
+
+        def name(o):
+            return f"{o.type_name} @{o.address:#x}"
+        if before is None:
+            return f"at the front, before {name(after)}"
+        if after is None:
+            return f"at the back, after {name(before)}"
+        return f"between {name(before)} and {name(after)}"
+
+    def _announce(self, lst, op: str) -> None:
+        # A cursor move changes no memory; the event lets a Stepper show where it is.
+        lst._emit(op, f"cursor now {self.position()}", self._next)
 
     def _advance(self, lst) -> None:
         nxt = links(self._next, lst.id, lst)[1]
@@ -92,6 +113,7 @@ class Cursor:
         if self._next is lst._first:
             return False
         self._next = self._prev_of_next(lst)
+        self._announce(lst, "Cursor::move_prev")
         return True
 
     # -- inserting -------------------------------------------------------------------------

@@ -414,6 +414,7 @@ class List:
         self._use(op, mutate=True)
         cursor = Cursor(self, nxt)
         self._cursor = cursor
+        cursor._announce(self, op)
         return cursor
 
     # -- dropping --------------------------------------------------------------------------

@@ -104,22 +104,23 @@ class CVtable:
     """The C operations table a `#[vtable]` abstraction fills in: a function pointer where
     the impl defines the method (`HAS_<NAME>` true), NULL (None) elsewhere (behaviour 76).
 
-    `call(name, *args)` is the C side: it checks the slot for NULL first and then returns the
-    documented default (`-EINVAL` unless `defaults` says otherwise) without running anything;
-    the trait's default body never runs.
+    `call(name, *args)` is the C side: it checks the slot for NULL first and then returns
+    that caller's error without running anything (`-EINVAL`, as `vfs_write` does for a file
+    without `write`, unless `defaults` says otherwise: `vfs_ioctl` returns `-ENOTTY`); the
+    trait's default body never runs.
 
     >>> import kernelptr as kp
     >>> @kp.vtable
     ... class FileOps(kp.Trait):
     ...     def open(self): ...
-    ...     def ioctl(self, cmd): ...
+    ...     def write(self, data): ...
     >>> @kp.impl_trait(FileOps)
     ... class MyFile:
     ...     def open(self):
     ...         return 0
     >>> table = kp.c_vtable(FileOps, MyFile)
-    >>> table.slots, table.call("ioctl", MyFile(), 7)
-    ({'open': '<MyFile as FileOps>::open', 'ioctl': None}, -22)
+    >>> table.slots, table.call("write", MyFile(), b"x")
+    ({'open': '<MyFile as FileOps>::open', 'write': None}, -22)
     """
 
     EINVAL = -22

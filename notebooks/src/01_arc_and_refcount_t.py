@@ -64,11 +64,13 @@ a.drop()                                    # the count stays saturated: never f
 heap.free_count, [hex(o.address) for o in heap.leaks()], heap.warnings
 
 # %% [md] subslide
-# The other three warnings, each printed once per boot:
+# Dropping the saturated references printed `underflow; use-after-free`: the counter is
+# negative, so `dec_and_test` treats the decrement as an underflow, saturates again and
+# returns false. The object is still never freed. Each kind of warning is printed once per
+# boot; here are the other two:
 
 # %%
 kp.Refcount(0).inc()           # addition on 0
-kp.Refcount(0).dec_and_test()  # underflow
 kp.Refcount(1).dec()           # a plain dec must never reach 0
 heap.warnings
 

@@ -85,13 +85,14 @@ for n in (1, 2, 3):
 # %% [md] slide
 # ## Popping and removing
 # `pop_front` hands the ListArc back. `remove(item)` takes any reference to the item and
-# unlinks it in O(1): the item's own links say where its neighbours are.
+# unlinks it in O(1): the item's own links say where its neighbours are. (In Rust `remove`
+# is `unsafe`: notebook 04 shows why.)
 
 # %%
 with kp.record() as rec:
     first = q.pop_front()
-    middle = q.first.clone_arc()          # an ordinary Arc to the new front item
-    taken = q.remove(middle)              # O(1): no search
+    front = q.first.clone_arc()           # an ordinary Arc to the new front item
+    taken = q.remove(front)               # O(1): no search
 widgets.Stepper(rec)
 
 # %%

@@ -53,7 +53,8 @@ r = kp.Arc.new(Rect(2, 5), kp.GFP_KERNEL).into_dyn(Shape)
 view
 
 # %%
-c.type_str(), [name for name, _ in kp.vtable_for(Circle, Shape).snapshot().slots]
+c.type_str(), [(slot, name) for slot, (name, _) in
+               enumerate(kp.vtable_for(Circle, Shape).snapshot().layout)]
 
 # %% [md] subslide
 # ## Calling through the vtable

@@ -21,6 +21,7 @@ heap = kp.reset()
 class FileOps(kp.Trait):
     def open(self): ...
     def read(self, n): ...
+    def write(self, data): ...
     def ioctl(self, cmd): ...
 
 @kp.impl_trait(FileOps)
@@ -30,25 +31,27 @@ class RandomFile:
     def read(self, n):
         return bytes(range(n))
 
-FileOps.HAS_READ, RandomFile.HAS_OPEN, RandomFile.HAS_READ, RandomFile.HAS_IOCTL
+FileOps.HAS_READ, RandomFile.HAS_OPEN, RandomFile.HAS_READ, RandomFile.HAS_WRITE
 
 # %% [md] subslide
 # ## The C table
 # `kp.c_vtable` builds what the kernel's abstraction hands to C: a function pointer where
-# `HAS_X` is true and NULL elsewhere.
+# `HAS_X` is true and NULL elsewhere. Each C caller decides what a NULL slot means: `vfs_write`
+# returns `-EINVAL` for a file without `write`, `vfs_ioctl` returns `-ENOTTY` (-25).
 
 # %%
-table = kp.c_vtable(FileOps, RandomFile)
+table = kp.c_vtable(FileOps, RandomFile, defaults={"ioctl": -25})
 table.slots
 
 # %% [md] subslide
 # ## The C caller checks the slot
-# C code tests each optional callback before calling it; an absent `ioctl` returns
-# `-EINVAL`. The trait's default body never runs (in the kernel it is `build_error!`).
+# C code tests each optional callback before calling it; an absent `write` gives `-EINVAL`,
+# an absent `ioctl` `-ENOTTY`. The trait's default body never runs (in the kernel it is
+# `build_error!(VTABLE_DEFAULT_ERROR)`).
 
 # %%
 f = RandomFile()
-table.call("open", f), table.call("read", f, 4), table.call("ioctl", f, 0x5401)
+table.call("open", f), table.call("read", f, 4), table.call("write", f, b"x"), table.call("ioctl", f, 0x5401)
 
 # %% [md] slide
 # ## Exercise 1: a read-only file
@@ -71,16 +74,17 @@ checks.ex06_only_open_and_read(MyFile)
 
 # %% [md] subslide
 # ## Exercise 2: calling a NULL slot
-# What does `table.call("ioctl", ...)` return when the type does not define `ioctl`?
+# What does the C caller (`vfs_write`) return when a file defines no `write`? Answer with the
+# number `table.call("write", ...)` gives.
 
 # %% exercise
-IOCTL_RESULT = ...  # your turn: a number
+WRITE_RESULT = ...  # your turn: a number
 
 # %% solution
-IOCTL_RESULT = -22
+WRITE_RESULT = -22
 
 # %% check
-checks.ex06_null_slot(IOCTL_RESULT)
+checks.ex06_null_slot(WRITE_RESULT)
 
 # %% [md] slide
 # ## Summary

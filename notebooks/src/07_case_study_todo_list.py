@@ -17,7 +17,9 @@ heap = kp.reset()
 # %% [md]
 # ## A thread and its todo list
 # `binder.Thread` holds `inner: SpinLock<InnerThread>` with a `work_list` and a preallocated
-# `reply_work` (a `DArc<ThreadError>` with an `AtomicTracker`).
+# `reply_work` (a `DArc<ThreadError>` with an `AtomicTracker`). One simplification: the
+# model keeps the tracker in the `DTRWrap` wrapper, where Binder delegates tracking to the
+# wrapped value (`tracked_by wrapped: T`) and leaves `DeliverCode` untracked.
 
 # %%
 t = binder.Thread("t1")
