@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import time
 
-from matplotlib.figure import Figure
+from matplotlib.figure import Figure as _MplFigure
 from matplotlib.ticker import MaxNLocator
 
 import kernelptr as kp
@@ -16,7 +16,7 @@ from .style import GREY, PALETTE, SATURATED, abbreviate
 __all__ = ["plot_refcounts", "plot_ownership", "plot_layout", "plot_op_cost"]
 
 
-class _Figure(Figure):
+class Figure(_MplFigure):
     """A Figure that shows itself in a notebook without pyplot (its PNG is its rich display)."""
 
     def _repr_png_(self) -> bytes:
@@ -39,7 +39,7 @@ def plot_refcounts(recording) -> Figure:
     above the lines (its value means "leaked"). Lines are nudged apart by a few hundredths so
     that objects with equal counts do not hide each other.
     """
-    fig = _Figure(figsize=(8, 4))
+    fig = Figure(figsize=(8, 4))
     ax = fig.add_subplot()
     series: dict = {}
     saturated: dict = {}
@@ -73,7 +73,7 @@ def plot_refcounts(recording) -> Figure:
 def plot_ownership(recording) -> Figure:
     """Who holds each object's ListArc for each list ID, step by step (one bar per object
     and ID, a coloured segment per holder: a handle's name, `list q`, or none)."""
-    fig = _Figure(figsize=(8, 3))
+    fig = Figure(figsize=(8, 3))
     ax = fig.add_subplot()
     rows: dict = {}     # (address, id) -> {step: holder}
     for i, frame in enumerate(recording.frames):
@@ -122,7 +122,7 @@ def _segments(steps: dict):
 def plot_layout(types=(bool, int, str)) -> Figure:
     """Bytes: the kernel's `ArcInner<T>` (4-byte refcount_t) against std's (two usize
     counters) for a few `T`, and the sizes of the pointer types themselves."""
-    fig = _Figure(figsize=(10, 4))
+    fig = Figure(figsize=(10, 4))
     left, right = fig.subplots(1, 2)
     layouts = [kp.layout(t) for t in types]
     ys = range(len(layouts))
@@ -156,7 +156,7 @@ def plot_op_cost(lengths=(10, 100, 1000, 10000), repeats: int = 20) -> Figure:
         items = list(range(n))
         python.append(_time(lambda: (items.remove(n // 2), items.insert(n // 2, n // 2)),
                             repeats))
-    fig = _Figure(figsize=(7, 4))
+    fig = Figure(figsize=(7, 4))
     ax = fig.add_subplot()
     ax.plot(lengths, [t * 1e6 for t in intrusive], marker="o", color=PALETTE["blue"],
             linewidth=2, label="kp.List.remove(item)  (intrusive, O(1))")
