@@ -182,14 +182,18 @@ def _time(fn, repeats: int) -> float:
     return best
 
 
-def _time_list_remove(n: int, repeats: int) -> float:
-    @kp.struct
-    class Item:
-        n: int
-        links: kp.ListLinks[0]
+@kp.impl_list_item(id=0, using="links")
+@kp.impl_list_arc_safe(id=0, untracked=True)
+@kp.struct
+class _Item:
+    """The item type `plot_op_cost` measures (declared once, like a kernel struct)."""
 
-    kp.impl_list_arc_safe(Item, id=0, untracked=True)
-    kp.impl_list_item(Item, id=0, using="links")
+    n: int
+    links: kp.ListLinks[0]
+
+
+def _time_list_remove(n: int, repeats: int) -> float:
+    Item = _Item
     with kp.Heap(record_events=False):
         q = kp.List(Item, id=0)
         middle = None

@@ -10,7 +10,7 @@ PALETTE = {
     "black": "#000000", "orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73",
     "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7",
 }
-_ID_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9")
+_ID_COLOURS = ("#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
 
 FONT = "Helvetica,Arial,sans-serif"
 FONT_SIZE = 14
@@ -24,8 +24,11 @@ FREED_BG = "#EEEEEE"
 def id_colour(list_id) -> str:
     """The colour of list ID `list_id` (ListArc handles, list heads, next/prev edges).
 
+    ID 1 is bluish green rather than orange: orange text on the yellow "changed" background
+    is hard to read on a projector.
+
     >>> id_colour(0), id_colour(1)
-    ('#0072B2', '#E69F00')
+    ('#0072B2', '#009E73')
     """
     return _ID_COLOURS[int(list_id or 0) % len(_ID_COLOURS)]
 
