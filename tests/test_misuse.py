@@ -134,3 +134,20 @@ def test_event_summaries_show_no_python_ids(heap):
     u.inner = object()
     assert " at 0x" not in heap.events[-1].summary
     assert " at 0x" not in repr(heap.snapshot().objects)
+
+
+def test_a_dyn_unique_arc_does_not_silently_become_a_concrete_list_arc(heap):
+    class Speak(kp.Trait):
+        def speak(self): ...
+
+    @kp.impl_list_arc_safe(id=0, untracked=True)
+    @kp.impl_trait(Speak)
+    @kp.struct
+    class Dog:
+        def speak(self):
+            return "woof"
+
+    u = kp.UniqueArc.new(Dog(), kp.GFP_KERNEL).into_dyn(Speak)
+    with pytest.raises(kp.TypeMismatch, match="concrete"):
+        kp.ListArc.from_unique(u)
+    assert u.is_live()

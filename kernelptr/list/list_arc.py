@@ -169,6 +169,13 @@ class ListArc(DerefHandle):
             raise UndefinedBehavior(f"{op} on a UniqueArc<MaybeUninit<T>> never written",
                                     rule="a ListArc must point at an initialised T",
                                     fix="call u = u.write(value) first")
+        if u._vtable is not None:
+            raise TypeMismatch(
+                f"{op}: expected a concrete `UniqueArc<T>`, found `{u.type_str()}`",
+                rule="the ListArc is made for the concrete type; unsize it afterwards",
+                rustc="error[E0277]: the size for values of type `dyn Trait` cannot be "
+                      "known here",
+                fix="make the ListArc from the concrete UniqueArc, then la.into_dyn(Trait)")
         for i in ids:
             require_list_arc_safe(obj.type, i, op)
         u._retire("moved", op)
