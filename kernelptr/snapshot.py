@@ -333,8 +333,9 @@ def _vtable_addr(h):
 
 
 def _handle_rows(heap) -> list:
-    """(handle, state, kind, type_name, target, id, vtable, dyn) for every handle not stored
-    in a field, oldest first (the handle itself is kept only until labels are resolved)."""
+    """(handle, state, kind, type_name, target, id, vtable, dyn, rust type) for every handle
+    not stored in a field, oldest first (the handle itself is kept only until labels are
+    resolved)."""
     rows = []
     for h in heap.handles():
         if h._inside is not None:
@@ -344,7 +345,7 @@ def _handle_rows(heap) -> list:
             state = "stale"
         vt = h._vtable
         rows.append((h, state, h.kind, h._obj.type_name if h._obj else "?", h.address, h._id,
-                     vt.address if vt is not None else None, h._dyn_name))
+                     vt.address if vt is not None else None, h._dyn_name, h.type_str()))
     return rows
 
 
@@ -356,14 +357,15 @@ class _Labeller:
         self.names = names
         self.handles = []
         self.handle_labels = {}
-        for (h, state, kind, tname, target, lid, vt, dyn) in handle_rows:
+        for (h, state, kind, tname, target, lid, vt, dyn, rust) in handle_rows:
             named = names.get(id(h))
             if h._label is None and named is None and (state != "live" or not h.owning):
                 continue    # a consumed or borrowed handle nobody can name any more
             lab = self.label(h, f"{kind.lower()}#{h._serial}")
             note = f"moved by {h._moved_by}" if state == "moved" and h._moved_by else ""
             self.handle_labels[id(h)] = lab
-            self.handles.append(HandleSnap(lab, kind, tname, target, state, lid, vt, dyn, note))
+            self.handles.append(HandleSnap(lab, kind, tname, target, state, lid, vt, dyn, note,
+                                           rust))
         self.lists = []     # (list, label, items, dropped) of the lists a picture shows
         self.list_labels = {}
         for n, (lst, items, dropped) in enumerate(lists):

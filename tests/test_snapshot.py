@@ -127,3 +127,11 @@ def test_snapshots_are_deterministic_across_runs():
             b.drop()
             return repr(heap.snapshot().objects) + repr(heap.events)
     assert run() == run()
+
+
+def test_handles_show_their_own_rust_type_live_and_recorded(heap):
+    """`UniqueArc<MaybeUninit<T>>` and fat pointers keep their full type in pictures."""
+    with kp.record() as rec:
+        u = kp.UniqueArc.new_uninit(kp.GFP_KERNEL, type=Job)
+    assert heap.snapshot().handle("u").type_str == "UniqueArc<MaybeUninit<Job>>"
+    assert rec.frames[-1].snapshot.handle("u").type_str == "UniqueArc<MaybeUninit<Job>>"
