@@ -18,7 +18,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import OrderedDict
 
-from .snapshot import (ListSnap, Snapshot, _handle_rows, _Labeller, _list_items,
+from .snapshot import (ListSnap, Snapshot, _handle_rows, _Labeller, _list_items, cursor_of,
                        holding, object_snapshot)
 
 __all__ = ["Journal"]
@@ -112,7 +112,7 @@ class Journal:
                 items = _list_items(lst, heap)
             else:
                 items = _First(lst._first.address if lst._first is not None else _NULL)
-            p.lists.append((lst, items, lst._dropped))
+            p.lists.append((lst, items, (lst._dropped, cursor_of(lst))))
         vtables = tuple(vt.snapshot() for vt in heap.vtables.values())
         if vtables != self._vtables:
             self._vtables = vtables
@@ -145,8 +145,8 @@ class Journal:
             s = _Stored()
             s.step, s.delta = p.step, tuple(delta)
             s.handles = _share(tuple(lab.handles), self._stored, "handles")
-            s.lists = _share(tuple((label, lst.id, lst.type_name, items, dropped)
-                                   for lst, label, items, dropped in lab.lists),
+            s.lists = _share(tuple((label, lst.id, lst.type_name, items, state)
+                                   for lst, label, items, state in lab.lists),
                              self._stored, "lists")
             s.vtables, s.locks = p.vtables, p.locks
             s.warnings = _share(p.warnings, self._stored, "warnings")
@@ -217,8 +217,8 @@ class Journal:
                     objects[entry.address] = entry
         self._cursor = (i, objects)
         s = self._stored[i]
-        lists = tuple(ListSnap(label, lid, tname, _items(items, lid, objects), dropped)
-                      for label, lid, tname, items, dropped in s.lists)
+        lists = tuple(ListSnap(label, lid, tname, _items(items, lid, objects), *state)
+                      for label, lid, tname, items, state in s.lists)
         snap = Snapshot(s.step, tuple(objects.values()), s.handles, lists, s.vtables, s.raws,
                         s.locks, s.warnings, s.allocs, s.frees)
         self._cache[i] = snap

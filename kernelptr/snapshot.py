@@ -140,6 +140,7 @@ class ListSnap:
     type_name: str
     items: tuple = ()
     dropped: bool = False
+    cursor: tuple = ()      # () no live cursor; (next address or None at the back,) else
 
     @property
     def first(self) -> int | None:
@@ -332,6 +333,16 @@ def _vtable_addr(h):
     return h._vtable.address if h._vtable is not None else None
 
 
+def cursor_of(lst) -> tuple:
+    """Where the list's live cursor sits: `(address of its next item,)`, `(None,)` at the
+    back, or `()` when no cursor borrows the list."""
+    cursor = getattr(lst, "_cursor", None)
+    if cursor is None or getattr(cursor, "_state", "live") != "live":
+        return ()
+    nxt = cursor._next
+    return (nxt.address if nxt is not None else None,)
+
+
 def _handle_rows(heap) -> list:
     """(handle, state, kind, type_name, target, id, vtable, dyn, rust type) for every handle
     not stored in a field, oldest first (the handle itself is kept only until labels are
@@ -366,14 +377,15 @@ class _Labeller:
             self.handle_labels[id(h)] = lab
             self.handles.append(HandleSnap(lab, kind, tname, target, state, lid, vt, dyn, note,
                                            rust))
-        self.lists = []     # (list, label, items, dropped) of the lists a picture shows
+        self.lists = []     # (list, label, items, (dropped, cursor)) of the lists shown
         self.list_labels = {}
-        for n, (lst, items, dropped) in enumerate(lists):
+        for n, (lst, items, state) in enumerate(lists):
+            dropped = state[0]
             lab = self.label(lst, f"list#{n}")
             self.list_labels[id(lst)] = lab
             if dropped and lst._label is None and id(lst) not in names:
                 continue
-            self.lists.append((lst, lab, items, dropped))
+            self.lists.append((lst, lab, items, state))
 
     def label(self, thing, fallback):
         if getattr(thing, "_label", None):
@@ -405,7 +417,8 @@ class Capture:
         self.objects = [object_snapshot(o) for o in heap._objects.values()
                         if not o.freed or o.freed_step >= heap.step]
         self.handles = _handle_rows(heap)
-        self.lists = [(lst, _list_items(lst, heap), lst._dropped) for lst in heap.lists]
+        self.lists = [(lst, _list_items(lst, heap), (lst._dropped, cursor_of(lst)))
+                      for lst in heap.lists]
         self.vtables = [vt.snapshot() for vt in heap.vtables.values()]
         self.raws = [p for p in heap.raw_pointers if not p.reclaimed]
         self.locks = tuple(lock.name for lock in heap._locks_held)
@@ -418,8 +431,8 @@ class Capture:
     def finish(self, names: dict) -> Snapshot:
         """Build the snapshot, labelling handles and lists with the learner's names."""
         lab = _Labeller(names, self.handles, self.lists)
-        lists = [ListSnap(label, lst.id, lst.type_name, items, dropped)
-                 for lst, label, items, dropped in lab.lists]
+        lists = [ListSnap(label, lst.id, lst.type_name, items, *state)
+                 for lst, label, items, state in lab.lists]
         objects = []
         for o in self.objects:
             hold = self.holders.get(o.address)

@@ -187,3 +187,22 @@ def test_unnamed_temporaries_share_slots_so_long_traces_stay_compact():
     source = widgets.to_dot(snap).source
     assert "h__tmp0" in source and "h__tmp1" in source
     assert "<B>listarc#12</B>" in source
+
+
+def test_a_live_cursor_is_drawn_on_its_list(heap):
+    """The cursor's place shows in the picture: an arrow to the item after it, or 'at the
+    back'; a list with no live cursor shows none."""
+    from tests._list_types import Node
+
+    q = kp.List(Node)
+    for n in range(2):
+        q.push_back(kp.ListArc.new(Node(n), kp.GFP_KERNEL))
+    assert "cursor" not in widgets.to_dot(heap.snapshot()).source
+    c = q.cursor_front()
+    c.move_next()
+    second = heap.snapshot().list("q").items[1]
+    assert heap.snapshot().list("q").cursor == (second,)
+    source = widgets.to_dot(heap.snapshot()).source
+    assert f"list_q:c:e -> obj_{second:x}:l0:w" in source
+    c.move_next()
+    assert "cursor: at the back" in widgets.to_dot(heap.snapshot()).source

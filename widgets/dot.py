@@ -243,10 +243,18 @@ def _list(scene, lst, before):
         title, first = _grey(f"<S>{title}</S>&#160;dropped", True), "first: null"
     rows = (f'<TR><TD COLOR="{colour}"{_bg(changed)}>{title}</TD></TR>'
             f'<TR><TD PORT="f" COLOR="{colour}">{first}</TD></TR>')
+    cursor = lst.cursor if not lst.dropped else ()
+    if cursor:
+        # A cursor sits between two items; it is drawn pointing at the item after it.
+        where = "cursor: next ▸" if cursor[0] is not None else "cursor: at the back"
+        rows += f'<TR><TD PORT="c" COLOR="{colour}"><I>{where}</I></TD></TR>'
     scene.node(name, _STACK, label=f"<{_TABLE}{rows}</TABLE>>")
     if lst.items and not lst.dropped:
         scene.edge(f"{name}:f:e", f"{node_id('obj', f'{lst.items[0]:x}')}:l{lst.id}:w",
                    color=colour, penwidth="2.5")   # the cell it leaves says `first`
+    if cursor and cursor[0] is not None:
+        scene.edge(f"{name}:c:e", f"{node_id('obj', f'{cursor[0]:x}')}:l{lst.id}:w",
+                   color=colour, penwidth="1.5", style="dashed", arrowhead="onormal")
 
 
 def _links(scene, snapshot, elision):
