@@ -51,7 +51,6 @@ __all__ += ["Trait", "impl_trait", "implements", "vtable", "Vtable", "vtable_for
             "DispatchReport", "Unsized", "impl_dyn_list_item"]
 
 # -- intrusive lists and ListArc (issue 3) -------------------------------------------------
-from . import list  # noqa: E402
 from .list import (AtomicTracker, Cursor, CursorPeek, IntoIter, Iter, List,  # noqa: E402
                    ListArc, ListLinks, ListLinksSelfPtr, impl_list_arc_safe, impl_list_item,
                    unchecked)

@@ -10,10 +10,9 @@ the count stays and `heap.leaks()` reports the object.
 from __future__ import annotations
 
 import contextlib
-import sys
 import types
 
-from .errors import BorrowError, UseAfterFree, UseAfterMove
+from .errors import UseAfterFree, UseAfterMove
 from .events import Location, is_user_frame, user_frame
 from .heap import HeapObject, current_heap
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .ownership import Handle, names_in
-from .raw import RawPtr
 from .types_ import safe_repr
 
 __all__ = ["Snapshot", "ObjectSnap", "HandleSnap", "ListSnap", "VtableSnap", "RawPtrSnap",

@@ -1,7 +1,5 @@
 """Item types and helpers shared by the list tests (tests/test_list*.py, test_cursor.py)."""
 
-import pytest
-
 import kernelptr as kp
 
 
@@ -24,13 +22,6 @@ class Job:
 class Node:
     n: int
     links: kp.ListLinks[0]
-
-
-@pytest.fixture
-def heap():
-    h = kp.reset()
-    yield h
-    h.check()
 
 
 def job(n, id=0, T=Job):

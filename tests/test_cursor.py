@@ -1,7 +1,7 @@
 """List cursors: the current between-items design and the v6.11 one (behaviours 54-61)."""
 
 import pytest
-from _list_types import Job, filled, heap, job, ns  # noqa: F401
+from _list_types import Job, filled, job, ns
 
 import kernelptr as kp
 

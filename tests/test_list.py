@@ -1,7 +1,7 @@
 """List<T, ID>: structure, push/pop/remove, splicing, iteration, dropping (behaviours 35-53)."""
 
 import pytest
-from _list_types import Job, Node, filled, heap, job, links_of, ns  # noqa: F401
+from _list_types import Job, Node, filled, job, links_of, ns
 
 import kernelptr as kp
 

@@ -1,7 +1,7 @@
 """ListArc<T, ID>: construction, tracking and conversions (behaviours 23-34)."""
 
 import pytest
-from _list_types import Job, Node, heap, job  # noqa: F401  (heap is a fixture)
+from _list_types import Job, Node, job
 
 import kernelptr as kp
 

@@ -1,7 +1,7 @@
 """kp.unchecked: raw `unsafe` list code, and what heap.check() says about the damage."""
 
 import pytest
-from _list_types import Job, filled, heap, ns  # noqa: F401
+from _list_types import Job, filled, ns
 
 import kernelptr as kp
 

@@ -10,7 +10,6 @@ from ..layout import layout
 from ..lock import SpinLock
 from ..refcount import REFCOUNT_MAX
 from ..struct import struct
-from ..unique import UniqueArc
 from .runner import Hint, exercise
 
 
@@ -314,7 +313,6 @@ def ex04_in_two_lists(in_two_lists):
 def ex04_enqueue_once(enqueue_once):
     """`enqueue_once(q, arc)` pushes at most once and never leaks a count."""
     from ..list import List
-    heap = current_heap()
     q = List(Event, id=0)
     e = Arc.new(Event("irq"), _flags.GFP_KERNEL)
     first = _call(enqueue_once, q, e.clone())
