@@ -76,3 +76,8 @@ __all__ += ["workqueue"]
 from . import binder  # noqa: E402
 
 __all__ += ["binder"]
+
+# -- demonstrating a mistake without stopping the notebook ---------------------------------
+from .expect import ExpectedErrorMissing, expect_error  # noqa: E402
+
+__all__ += ["expect_error", "ExpectedErrorMissing"]
