@@ -280,6 +280,12 @@ def struct(cls=None, *, name: str | None = None):
         object.__setattr__(self, "_kp_obj", obj)
         for field, spec in special.items():
             spec.attach(obj, self, field)
+        for field in cls._kp_plain:
+            inner = getattr(self, field)
+            if is_struct(inner):
+                # A struct stored by value lives in the same allocation: its trackers and
+                # links are the object's (Binder's `tracked_by wrapped: T` reaches them).
+                inner._kp_adopt(obj)
 
     def _kp_layout():
         offset, align = 0, 1

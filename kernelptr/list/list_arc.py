@@ -47,26 +47,35 @@ def expect_handle(value, cls, op: str, expected: str):
 
 
 def _on_create(obj, id: int) -> None:
-    """`ListArcSafe::on_create_list_arc_from_unique`: a tracker stores true."""
-    tid = tracker_id(obj.type, id)
+    """`ListArcSafe::on_create_list_arc_from_unique`: the tracker (reached through any
+    `tracked_by` delegation) stores true."""
+    tid = tracker_id(obj.type, id, obj.value)
     if tid is not None:
         obj.trackers[tid] = True
 
 
 def _on_drop(obj, id: int) -> None:
-    """`ListArcSafe::on_drop_list_arc`: a tracker stores false (Release)."""
-    tid = tracker_id(obj.type, id)
+    """`ListArcSafe::on_drop_list_arc`: the tracker stores false (Release)."""
+    tid = tracker_id(obj.type, id, obj.value)
     if tid is not None:
         obj.trackers[tid] = False
 
 
-def _require_tracked(T, id: int, op: str) -> None:
-    require_list_arc_safe(T, id, op)
-    if tracker_id(T, id) is None:
-        name = type_name_of(T)
+def _require_tracked(obj, id: int, op: str) -> None:
+    """`T: TryNewListArc<id>`, following `tracked_by` delegation, or TraitNotImplemented."""
+    from .links import _delegate
+
+    T = obj.type
+    require_list_arc_safe(T, id, op, obj.value)
+    if tracker_id(T, id, obj.value) is None:
+        name = obj.type_name
+        last, inner, _ = _delegate(T, obj.value, id)
+        how = (f"`{name}` is `untracked` for ID {id}" if last is T else
+               f"`{name}` delegates its tracking (tracked_by) to "
+               f"`{type_name_of(inner if inner is not None else last)}`, which is "
+               f"`untracked` for ID {id}")
         raise TraitNotImplemented(
-            f"{op}: the trait bound `{name}: TryNewListArc<{id}>` is not satisfied "
-            f"(`{name}` is `untracked` for ID {id})",
+            f"{op}: the trait bound `{name}: TryNewListArc<{id}>` is not satisfied ({how})",
             rule="an untracked type cannot tell whether a ListArc already exists, so it only "
                  "gets a ListArc from a UniqueArc, where you own every reference",
             rustc=f"error[E0277]: the trait bound `{name}: TryNewListArc<{id}>` is not "
@@ -124,7 +133,7 @@ class ListArc(DerefHandle):
     @classmethod
     def new(cls, value, flags: Flags, id: int = 0) -> "ListArc":
         """`ListArc::new(value, flags)`: can fail only by allocation (behaviour 24)."""
-        require_list_arc_safe(type(value), id, "ListArc::new")
+        require_list_arc_safe(type(value), id, "ListArc::new", value)
         obj = allocate_arc_inner(value, flags, "ListArc::new")
         _on_create(obj, id)
         la = cls(obj, id=id)
@@ -177,7 +186,7 @@ class ListArc(DerefHandle):
                       "known here",
                 fix="make the ListArc from the concrete UniqueArc, then la.into_dyn(Trait)")
         for i in ids:
-            require_list_arc_safe(obj.type, i, op)
+            require_list_arc_safe(obj.type, i, op, obj.value)
         u._retire("moved", op)
         obj.unique = False
         return obj
@@ -188,7 +197,7 @@ class ListArc(DerefHandle):
         `Err(a)`, the same Arc, count unchanged (behaviours 26, 27)."""
         expect_handle(a, Arc, "ListArc::try_from_arc", "Arc<T>")
         obj = a._check("ListArc::try_from_arc")
-        _require_tracked(obj.type, id, "ListArc::try_from_arc")
+        _require_tracked(obj, id, "ListArc::try_from_arc")
         if not cls._try_new(obj, id):
             obj.heap.emit("ListArc::try_from_arc", f"tracker says a ListArc<_, {id}> exists: "
                           "Err(arc) handed back, refcount unchanged", (obj.address,))
@@ -202,7 +211,7 @@ class ListArc(DerefHandle):
     @staticmethod
     def _try_new(obj, id: int) -> bool:
         """`TryNewListArc::try_new_list_arc`: compare-exchange the tracker false -> true."""
-        tid = tracker_id(obj.type, id)
+        tid = tracker_id(obj.type, id, obj.value)
         if obj.trackers.get(tid):
             return False
         obj.trackers[tid] = True
@@ -214,7 +223,7 @@ class ListArc(DerefHandle):
         """`ListArc::try_from_arc_borrow`: a ListArc (+1) or None (behaviour 28)."""
         expect_handle(b, ArcBorrow, "ListArc::try_from_arc_borrow", "ArcBorrow<'_, T>")
         obj = b._check("ListArc::try_from_arc_borrow")
-        _require_tracked(obj.type, id, "ListArc::try_from_arc_borrow")
+        _require_tracked(obj, id, "ListArc::try_from_arc_borrow")
         if not cls._try_new(obj, id):
             obj.heap.emit("ListArc::try_from_arc_borrow", f"a ListArc<_, {id}> exists: None",
                           (obj.address,))
