@@ -301,8 +301,14 @@ def struct(cls=None, *, name: str | None = None):
             align = max(align, a)
         return -(-offset // align) * align, align
 
+    def __class_getitem__(cls_, item):
+        from .traits.dynlist import subscript
+
+        return subscript(cls_, item)
+
     cls.__init__ = __init__
     cls.__setattr__ = __setattr__
+    cls.__class_getitem__ = classmethod(__class_getitem__)
     cls.__repr__ = __repr__
     cls._kp_values = _kp_values
     cls._kp_adopt = _kp_adopt
