@@ -64,9 +64,10 @@ __all__ += [
 ]
 
 # -- RBTree (issue 4) ----------------------------------------------------------------------
+from . import rbtree  # noqa: E402
 from .rbtree import CursorMut, RBTree, RBTreeNode, RBTreeNodeReservation  # noqa: E402
 
-__all__ += ["RBTree", "RBTreeNode", "RBTreeNodeReservation", "CursorMut"]
+__all__ += ["RBTree", "RBTreeNode", "RBTreeNodeReservation", "CursorMut", "rbtree"]
 
 # -- workqueue (issue 4) -------------------------------------------------------------------
 from . import workqueue  # noqa: E402
