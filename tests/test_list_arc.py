@@ -308,3 +308,20 @@ def test_impl_list_arc_safe_tracked_by_a_field_that_is_not_list_arc_safe_is_e027
     with pytest.raises(kp.TraitNotImplemented, match="ListArcSafe<1>"):
         kp.impl_list_arc_safe(Outer, id=1, tracked_by="inner")         # Inner is only <0>
     assert kp.list.list_arc_safe_of(A, 0) is None
+
+
+def test_list_arc_pair_from_pin_unique_takes_the_pinned_unique_arc(heap):
+    """`pair_from_unique` takes `UniqueArc<T>`, `pair_from_pin_unique` takes
+    `Pin<UniqueArc<T>>` (what `Arc::into_unique_or_drop` gives): the other one is E0308 and
+    changes nothing; bad `ids=` are typed errors too."""
+    pinned = kp.Arc.into_unique_or_drop(kp.Arc.new(Job(1), kp.GFP_KERNEL))
+    with pytest.raises(kp.TypeMismatch, match="pair_from_pin_unique"):
+        kp.ListArc.pair_from_unique(pinned)
+    for bad in (5, (0,), (0, True), (0, -1), [0, 1]):
+        with pytest.raises(kp.TypeMismatch, match="E0308"):
+            kp.ListArc.pair_from_pin_unique(pinned, ids=bad)
+    assert pinned.is_live() and pinned.refcount == 1
+    a, b = kp.ListArc.pair_from_pin_unique(pinned)
+    assert (a.id, b.id, a.refcount) == (0, 1, 2)
+    with pytest.raises(kp.TypeMismatch, match="pair_from_unique"):
+        kp.ListArc.pair_from_pin_unique(kp.UniqueArc.new(Job(2), kp.GFP_KERNEL))

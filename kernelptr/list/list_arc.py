@@ -143,7 +143,8 @@ class ListArc(DerefHandle):
 
     @classmethod
     def from_unique(cls, u, id: int = 0) -> "ListArc":
-        """`ListArc::from(UniqueArc)`: always works, you own every reference (behaviour 23)."""
+        """`ListArc::from(UniqueArc)` (or from `Pin<UniqueArc>`): always works, you own every
+        reference (behaviour 23)."""
         obj = cls._take_unique(u, (id,), "ListArc::from_unique")
         _on_create(obj, id)
         la = cls(obj, id=id)
@@ -153,21 +154,57 @@ class ListArc(DerefHandle):
 
     @classmethod
     def pair_from_unique(cls, u, ids=(0, 1)) -> tuple["ListArc", "ListArc"]:
-        """`ListArc::pair_from_unique`: two ListArcs with different IDs, count 2 (32)."""
+        """`ListArc::pair_from_unique`: two ListArcs with different IDs from a `UniqueArc<T>`,
+        count 2 (behaviour 32)."""
+        return cls._pair(u, ids, "ListArc::pair_from_unique", pinned=False)
+
+    @classmethod
+    def pair_from_pin_unique(cls, u, ids=(0, 1)) -> tuple["ListArc", "ListArc"]:
+        """`ListArc::pair_from_pin_unique`: the same from a `Pin<UniqueArc<T>>` (for
+        example what `Arc::into_unique_or_drop` returns).
+
+        >>> import kernelptr as kp
+        >>> heap = kp.reset()
+        >>> @kp.impl_list_arc_safe(id=1, untracked=True)
+        ... @kp.impl_list_arc_safe(id=0, untracked=True)
+        ... @kp.struct
+        ... class Both:
+        ...     n: int
+        >>> u = kp.UniqueArc.pin_init(Both(1), kp.GFP_KERNEL)
+        >>> [la.type_str() for la in kp.ListArc.pair_from_pin_unique(u)]
+        ['ListArc<Both, 0>', 'ListArc<Both, 1>']
+        """
+        return cls._pair(u, ids, "ListArc::pair_from_pin_unique", pinned=True)
+
+    @classmethod
+    def _pair(cls, u, ids, op: str, *, pinned: bool):
+        if not (isinstance(ids, tuple) and len(ids) == 2 and
+                all(isinstance(i, int) and not isinstance(i, bool) and i >= 0 for i in ids)):
+            raise TypeMismatch(f"{op}: ids={ids!r} is not two list IDs",
+                               rule="the two IDs are const generics `ID` and `ID2: u64`",
+                               rustc="error[E0308]: mismatched types (expected `u64`)",
+                               fix="ids=(0, 1)")
         id1, id2 = ids
         if id1 == id2:
             raise BuildError(
-                f"ListArc::pair_from_unique::<{id1}, {id2}>: build_assert!(ID != ID2) failed",
+                f"{op}::<{id1}, {id2}>: build_assert!(ID != ID2) failed",
                 rule="two ListArcs with the same ID would both own the same links",
                 rustc="error: build_assert! failed (the kernel refuses to link)",
                 fix="use two different IDs, e.g. ids=(0, 1)")
-        obj = cls._take_unique(u, ids, "ListArc::pair_from_unique")
+        if isinstance(u, UniqueArc) and u.is_live() and u.pinned != pinned:
+            want, other = ("Pin<UniqueArc<T>>", "pair_from_unique") if pinned else \
+                ("UniqueArc<T>", "pair_from_pin_unique")
+            raise TypeMismatch(f"{op}: expected `{want}`, found `{u.type_str()}`",
+                               rule=f"{op.split('::')[1]} takes a {want}",
+                               rustc=f"error[E0308]: mismatched types: expected `{want}`",
+                               fix=f"use ListArc.{other}(u)")
+        obj = cls._take_unique(u, ids, op)
         _on_create(obj, id1)
         _on_create(obj, id2)
         obj.refcount.inc()
         first, second = cls(obj, id=id1), cls(obj, id=id2)
-        obj.heap.emit("ListArc::pair_from_unique", f"ListArc<_, {id1}> and ListArc<_, {id2}> "
-                      f"from one UniqueArc; refcount {count_text(obj)}", (obj.address,))
+        obj.heap.emit(op, f"ListArc<_, {id1}> and ListArc<_, {id2}> from one UniqueArc; "
+                      f"refcount {count_text(obj)}", (obj.address,))
         return first, second
 
     @staticmethod
