@@ -204,3 +204,19 @@ def test_push_return_work_is_reusable_like_reply_work(heap):
     assert t.do_work(writer) == 1 and writer == ["BR_ERROR"]
     t.drop()
     assert heap.alloc_count == heap.free_count == 2
+
+
+def test_list_arc_try_from_arc_through_a_trait_object_is_e0277(heap):
+    """`TryNewListArc` is not a supertrait of `DeliverToRead`, so `ListArc::try_from_arc` on
+    an `Arc<DTRWrap<dyn DeliverToRead>>` does not compile even when the value inside is
+    tracked; Binder keeps `reply_work` concrete (`DArc<ThreadError>`) for that reason."""
+    e = binder.ThreadError.try_new("BR_DEAD_REPLY", kp.GFP_KERNEL)
+    d = e.clone().into_dyn(binder.DeliverToRead)
+    with pytest.raises(kp.TraitNotImplemented, match="DTRWrap<dyn DeliverToRead>: TryNewListArc"):
+        kp.ListArc.try_from_arc(d)
+    assert d.is_live() and e.refcount == 2 and heap.snapshot().object(e.address).trackers[0] \
+        is False
+    la = kp.ListArc.try_from_arc(e.clone()).unwrap().into_dyn(binder.DeliverToRead)
+    assert la.type_str() == "ListArc<DTRWrap<dyn DeliverToRead>, 0>"
+    for h in (la, d, e):
+        h.drop()

@@ -8,7 +8,7 @@ from ..types_ import type_name_of
 
 __all__ = ["ListLinks", "ListLinksSelfPtr", "AtomicTracker", "impl_list_arc_safe",
            "impl_list_item", "list_arc_safe_of", "list_item_field", "tracker_id",
-           "tracking_of", "require_list_arc_safe"]
+           "tracking_of", "follow_tracked_by", "require_list_arc_safe"]
 
 
 def _hex(o) -> str:
@@ -294,7 +294,7 @@ def list_item_field(T, id: int):
     return table.get(id) if table else None
 
 
-def _delegate(T, value, id: int):
+def follow_tracked_by(T, value, id: int):
     """Follow `tracked_by` delegations from `T` (and its `value`, if known) to the type
     that decides: returns (type, value, registration) for the last step, where the
     registration is None when that type is not `ListArcSafe<id>`. `type` is None when a
@@ -325,7 +325,7 @@ def tracking_of(T, id: int, value=None) -> str | None:
     >>> tracking_of(binder.DTRWrap, 0), tracking_of(binder.DTRWrap, 0, wrap)
     ('generic', 'untracked')
     """
-    last, _, entry = _delegate(T, value, id)
+    last, _, entry = follow_tracked_by(T, value, id)
     if entry is None:
         return None
     return "generic" if last is None else entry[0]
@@ -340,7 +340,7 @@ def tracker_id(T, id: int, value=None) -> int | None:
 def require_list_arc_safe(T, id: int, op: str, value=None):
     """Raise TraitNotImplemented unless `T: ListArcSafe<id>` (through every `tracked_by`
     delegation, down to the wrapped `value` when given); return `T`'s registration."""
-    last, inner, entry = _delegate(T, value, id)
+    last, inner, entry = follow_tracked_by(T, value, id)
     if entry is None:
         bad = T if list_arc_safe_of(T, id) is None else last
         name = type_name_of(bad)

@@ -12,7 +12,7 @@ from ..raw import RawPtr
 from ..result import Err, Ok
 from ..types_ import type_name_of
 from ..unique import UniqueArc
-from .links import require_list_arc_safe, tracker_id
+from .links import follow_tracked_by, require_list_arc_safe, tracker_id
 
 __all__ = ["ListArc", "current_holder", "expect_handle"]
 
@@ -61,15 +61,25 @@ def _on_drop(obj, id: int) -> None:
         obj.trackers[tid] = False
 
 
-def _require_tracked(obj, id: int, op: str) -> None:
+def _require_tracked(handle, obj, id: int, op: str) -> None:
     """`T: TryNewListArc<id>`, following `tracked_by` delegation, or TraitNotImplemented."""
-    from .links import _delegate
-
     T = obj.type
     require_list_arc_safe(T, id, op, obj.value)
+    if handle._vtable is not None:
+        name = handle._pointee_name()
+        raise TraitNotImplemented(
+            f"{op}: the trait bound `{name}: TryNewListArc<{id}>` is not satisfied: through "
+            f"`dyn {handle._dyn_name}` only the trait's supertraits are known, and "
+            "TryNewListArc is not one",
+            rule="try_from_arc needs T: TryNewListArc; a trait object only has what its "
+                 "trait declares (ListArcSafe may be a supertrait, TryNewListArc is not)",
+            rustc=f"error[E0277]: the trait bound `{name}: TryNewListArc<{id}>` is not "
+                  "satisfied",
+            fix="keep a concrete Arc for try_from_arc (Binder keeps reply_work as "
+                "DArc<ThreadError>) and coerce the ListArc afterwards: la.into_dyn(Trait)")
     if tracker_id(T, id, obj.value) is None:
         name = obj.type_name
-        last, inner, _ = _delegate(T, obj.value, id)
+        last, inner, _ = follow_tracked_by(T, obj.value, id)
         how = (f"`{name}` is `untracked` for ID {id}" if last is T else
                f"`{name}` delegates its tracking (tracked_by) to "
                f"`{type_name_of(inner if inner is not None else last)}`, which is "
@@ -234,7 +244,7 @@ class ListArc(DerefHandle):
         `Err(a)`, the same Arc, count unchanged (behaviours 26, 27)."""
         expect_handle(a, Arc, "ListArc::try_from_arc", "Arc<T>")
         obj = a._check("ListArc::try_from_arc")
-        _require_tracked(obj, id, "ListArc::try_from_arc")
+        _require_tracked(a, obj, id, "ListArc::try_from_arc")
         if not cls._try_new(obj, id):
             obj.heap.emit("ListArc::try_from_arc", f"tracker says a ListArc<_, {id}> exists: "
                           "Err(arc) handed back, refcount unchanged", (obj.address,))
@@ -260,7 +270,7 @@ class ListArc(DerefHandle):
         """`ListArc::try_from_arc_borrow`: a ListArc (+1) or None (behaviour 28)."""
         expect_handle(b, ArcBorrow, "ListArc::try_from_arc_borrow", "ArcBorrow<'_, T>")
         obj = b._check("ListArc::try_from_arc_borrow")
-        _require_tracked(obj, id, "ListArc::try_from_arc_borrow")
+        _require_tracked(b, obj, id, "ListArc::try_from_arc_borrow")
         if not cls._try_new(obj, id):
             obj.heap.emit("ListArc::try_from_arc_borrow", f"a ListArc<_, {id}> exists: None",
                           (obj.address,))

@@ -322,12 +322,9 @@ class RBTree:
     @property
     def _inside(self):
         """The heap object value (struct) that stores this tree, if any."""
-        from ..list.list import _contains
+        from ..list.list import stored_in
 
-        for obj in self._heap.objects():
-            if _contains(obj.value, self, 0):
-                return (obj.value, None)
-        return None
+        return stored_in(self._heap, self)
 
     def __repr__(self) -> str:
         if self._dropped:
