@@ -98,9 +98,9 @@ class _InnerThread:
         self.work_list = List(DTRWrap[DeliverToRead])
 
     def _kp_values(self):
-        yield self.work_list
         yield self.reply_work
         yield self.return_work
+        yield self.work_list
 
     def __repr__(self) -> str:
         return f"InnerThread(dead={self.is_dead})"
@@ -214,12 +214,12 @@ class Thread:
 
     def drop(self) -> None:
         """Drop the thread's state (the last `Arc<Thread>` going away): its `InnerThread`
-        fields are dropped in order, the work list (each queued item), then `reply_work` and
-        `return_work`."""
+        fields are dropped in declaration order, `reply_work`, `return_work`, then the work
+        list (each queued item)."""
         inner = self.inner._value
-        inner.work_list.drop()
         inner.reply_work.drop()
         inner.return_work.drop()
+        inner.work_list.drop()
 
     def __repr__(self) -> str:
         return f"Thread({self.name!r})"

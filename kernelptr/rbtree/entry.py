@@ -196,12 +196,25 @@ class Entry:
 
 
 class Vacant(Entry):
-    """`Entry::Vacant(VacantEntry)`: the key is not in the tree."""
+    """`Entry::Vacant(VacantEntry)`: the key is not in the tree.
+
+    >>> import kernelptr as kp
+    >>> heap = kp.reset()
+    >>> kp.RBTree().entry(5)
+    Vacant(VacantEntry(key=5))
+    """
 
     __slots__ = ()
 
 
 class Occupied(Entry):
-    """`Entry::Occupied(OccupiedEntry)`: the key is in the tree."""
+    """`Entry::Occupied(OccupiedEntry)`: the key is in the tree.
+
+    >>> import kernelptr as kp
+    >>> heap = kp.reset(); tree = kp.RBTree()
+    >>> tree.try_create_and_insert(5, "five", kp.GFP_KERNEL)
+    >>> tree.entry(5)
+    Occupied(OccupiedEntry(key=5))
+    """
 
     __slots__ = ()

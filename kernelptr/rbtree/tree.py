@@ -39,8 +39,6 @@ class RBTree:
     node it holds.
     """
 
-    _kp_labelled = True
-
     def __init__(self):
         self._heap = current_heap()
         self._keys: list = []
@@ -49,7 +47,6 @@ class RBTree:
         self._generation = 0        # bumped by every `&mut self` use: ends every borrow
         self._shared = 0            # bumped by every `&self` use: ends `&mut` borrows
         self._dropped = False
-        self._label = None
         self._heap.trees.append(self)
 
     # -- borrows ---------------------------------------------------------------------------
