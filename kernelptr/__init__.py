@@ -24,11 +24,12 @@ from .refcount import (REFCOUNT_MAX, REFCOUNT_SATURATED, Refcount, RefcountWarni
 from .snapshot import (HandleSnap, ListSnap, ObjectSnap, PointerSnap, RawPtrSnap, Snapshot,
                        VtableSnap)
 from .std_arc import ISIZE_MAX, StdArc, Weak
-from .struct import struct
-from .unique import UniqueArc, Uninit
+from .struct import PhantomPinned, is_unpin, not_unpin_because, struct
+from .unique import PinProjection, UniqueArc, Uninit
 
 __all__ = [
-    "Arc", "ArcBorrow", "UniqueArc", "Uninit", "RawPtr", "StdArc", "Weak", "ISIZE_MAX",
+    "Arc", "ArcBorrow", "UniqueArc", "Uninit", "PinProjection", "PhantomPinned", "is_unpin",
+    "not_unpin_because", "RawPtr", "StdArc", "Weak", "ISIZE_MAX",
     "Refcount", "REFCOUNT_MAX", "REFCOUNT_SATURATED", "RefcountWarning", "SaturationKind",
     "Heap", "current_heap", "reset", "Flags", "GFP_KERNEL", "GFP_ATOMIC", "GFP_NOWAIT",
     "GFP_KERNEL_ACCOUNT", "SpinLock", "Guard", "Handle", "drop", "scope", "name", "struct",
@@ -63,9 +64,10 @@ __all__ += [
 ]
 
 # -- RBTree (issue 4) ----------------------------------------------------------------------
+from . import rbtree  # noqa: E402
 from .rbtree import CursorMut, RBTree, RBTreeNode, RBTreeNodeReservation  # noqa: E402
 
-__all__ += ["RBTree", "RBTreeNode", "RBTreeNodeReservation", "CursorMut"]
+__all__ += ["RBTree", "RBTreeNode", "RBTreeNodeReservation", "CursorMut", "rbtree"]
 
 # -- workqueue (issue 4) -------------------------------------------------------------------
 from . import workqueue  # noqa: E402

@@ -227,8 +227,9 @@ class Arc(DerefHandle):
 
     @staticmethod
     def into_unique_or_drop(a):
-        """`Arc::into_unique_or_drop`: the only reference becomes a UniqueArc (count back to 1);
-        otherwise give up this reference and return None without running the destructor (9)."""
+        """`Arc::into_unique_or_drop`: the only reference becomes a pinned UniqueArc
+        (`Pin<UniqueArc<T>>`, count back to 1); otherwise give up this reference and return
+        None without running the destructor (9)."""
         from .unique import UniqueArc
 
         _expect(a, Arc, "Arc::into_unique_or_drop")
@@ -238,9 +239,10 @@ class Arc(DerefHandle):
             # INVARIANT: we held the last reference, so nobody else can see the object.
             obj.refcount.set(1)
             obj.unique = True
-            u = UniqueArc(obj)
+            # The value was in an Arc, which pins it: the result is Pin<UniqueArc<T>>.
+            u = a._keep_fat(UniqueArc(obj, pinned=True))
             obj.heap.emit("Arc::into_unique_or_drop", "last reference: refcount 1 -> 0 -> 1, "
-                          "returned as UniqueArc", (obj.address,))
+                          "returned as Pin<UniqueArc>", (obj.address,))
             return u
         obj.heap.emit("Arc::into_unique_or_drop", f"not unique: refcount {before} -> "
                       f"{count_text(obj)}, returned None", (obj.address,))

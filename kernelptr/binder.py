@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .errors import AllocError
 from .flags import GFP_KERNEL, Flags
 from .list import AtomicTracker, List, ListArc, ListLinksSelfPtr, impl_list_arc_safe
 from .list.list_arc import expect_handle
@@ -15,11 +16,17 @@ __all__ = ["DeliverToRead", "DTRWrap", "arc_try_new", "Thread", "PushWorkOk", "F
            "ThreadError", "DeliverCode"]
 
 
-class DeliverToRead(Trait):
-    """Work a Binder thread delivers to userspace: the driver's `trait DeliverToRead`.
+class DeliverToRead(Trait, list_arc_safe=(0,)):
+    """Work a Binder thread delivers to userspace: the driver's `trait DeliverToRead:
+    ListArcSafe`.
 
     `do_work` and `cancel` take `self: DArc<Self>` (`Arc<DTRWrap<Self>>`) by value and are
-    called through the trait object; `should_sync_wakeup` takes `&self`.
+    called through the trait object; `should_sync_wakeup` takes `&self`. The `ListArcSafe`
+    supertrait is what lets `DTRWrap<dyn DeliverToRead>` delegate its tracking to the
+    wrapped trait object.
+
+    >>> DeliverToRead.methods()["do_work"]
+    self: Arc<DTRWrap<Self>>
     """
 
     def do_work(self: "kp.Arc[DTRWrap[Self]]", thread, writer): ...
@@ -30,15 +37,16 @@ class DeliverToRead(Trait):
 
 
 @impl_dyn_list_item(DeliverToRead, id=0, using="links")
-@impl_list_arc_safe(id=0, tracked_by="tracker")
+@impl_list_arc_safe(id=0, tracked_by="wrapped")
 @struct
 class DTRWrap:
     """Binder's `DTRWrap<T>`: list links (storing a fat self pointer) around a work item.
 
     The wrapped value is the last field, so `DTRWrap<ThreadError>` unsizes to
-    `DTRWrap<dyn DeliverToRead>`; only that dyn form is a `ListItem`. (Binder delegates
-    ListArc tracking to the wrapped value; the model keeps the `AtomicTracker` in the wrapper,
-    which the model's `impl_list_arc_safe(tracked_by=...)` requires.)
+    `DTRWrap<dyn DeliverToRead>`; only that dyn form is a `ListItem`. Tracking is
+    delegated to the wrapped value, as in Binder (`tracked_by wrapped: T`): a
+    `DTRWrap<ThreadError>` is tracked by the ThreadError's `AtomicTracker`, while a
+    `DTRWrap<DeliverCode>` is untracked and so only gets its ListArc at allocation.
 
     >>> import kernelptr as kp
     >>> from kernelptr import binder
@@ -49,7 +57,6 @@ class DTRWrap:
     """
 
     links: ListLinksSelfPtr[0]
-    tracker: AtomicTracker[0]
     wrapped: Unsized
 
 
@@ -81,13 +88,18 @@ class FailedDead(Err):
 
 
 class _InnerThread:
-    """`InnerThread`: the state protected by the thread's spinlock."""
+    """`InnerThread`: the state protected by the thread's spinlock, including the two
+    preallocated, reusable error items `reply_work` and `return_work` (`DArc<ThreadError>`)."""
 
-    def __init__(self):
-        self.work_list = List(DTRWrap[DeliverToRead])
+    def __init__(self, reply_work, return_work):
         self.is_dead = False
+        self.reply_work = reply_work
+        self.return_work = return_work
+        self.work_list = List(DTRWrap[DeliverToRead])
 
     def _kp_values(self):
+        yield self.reply_work
+        yield self.return_work
         yield self.work_list
 
     def __repr__(self) -> str:
@@ -96,6 +108,10 @@ class _InnerThread:
 
 class Thread:
     """A Binder thread with its todo list under a `SpinLock`, as in the driver's `Thread`.
+
+    Creating it allocates its two reusable error items (`InnerThread::new` calls
+    `ThreadError::try_new()?` twice); if the second allocation fails, the first is dropped
+    and nothing is left behind.
 
     >>> import kernelptr as kp
     >>> from kernelptr import binder
@@ -110,10 +126,28 @@ class Thread:
 
     def __init__(self, name: str = "thread", flags: Flags = GFP_KERNEL):
         self.name = name
-        self.inner = SpinLock(_InnerThread(), f"{name}.inner")
-        # The reusable, preallocated error item (a DArc<ThreadError>): allocated once here.
-        self.reply_work = arc_try_new(ThreadError("BR_FAILED_REPLY"), flags).into_arc()
+        # `reply_work: ThreadError::try_new()?, return_work: ThreadError::try_new()?`: when the
+        # second `?` returns early, Rust drops the first, already-built field.
+        reply_work = ThreadError.try_new("BR_FAILED_REPLY", flags)
+        try:
+            return_work = ThreadError.try_new("BR_ERROR", flags)
+        except AllocError:
+            reply_work.drop()
+            raise
+        self.inner = SpinLock(_InnerThread(reply_work, return_work), f"{name}.inner")
         self.log: list[str] = []
+
+    @property
+    def reply_work(self):
+        """The preallocated `DArc<ThreadError>` for errors sent to the thread that started a
+        transaction (`InnerThread::reply_work`)."""
+        return self.inner._value.reply_work
+
+    @property
+    def return_work(self):
+        """The preallocated `DArc<ThreadError>` for errors returned to this thread itself
+        (`InnerThread::return_work`)."""
+        return self.inner._value.return_work
 
     def push_work(self, work):
         """`push_work`: take the lock, queue `work` (a `DLArc<dyn DeliverToRead>`; a concrete
@@ -135,13 +169,21 @@ class Thread:
             return guard.value.work_list.pop_front()
 
     def push_reply_work(self):
-        """Queue the preallocated `reply_work` again: `ListArc::try_from_arc` fails while it
-        is still queued, and the driver logs instead of queuing twice (behaviour 78). On a
-        dead thread the result is `FailedDead`, whose work was already dropped after the
-        lock was released."""
-        result = ListArc.try_from_arc(self.reply_work.clone())
+        """`push_reply_work`: queue the preallocated `reply_work` again. `ListArc::try_from_arc`
+        fails while it is still queued (its `AtomicTracker`, reached through `DTRWrap`'s
+        `tracked_by wrapped`, says a ListArc exists), and the driver logs instead of queuing
+        twice (behaviour 78). On a dead thread the result is `FailedDead`, whose work was
+        already dropped after the lock was released."""
+        return self._push_reusable(self.reply_work, "reply_work")
+
+    def push_return_work(self):
+        """`push_return_work`: the same for the preallocated `return_work`."""
+        return self._push_reusable(self.return_work, "return_work")
+
+    def _push_reusable(self, darc, what: str):
+        result = ListArc.try_from_arc(darc.clone())
         if result.is_err():
-            self.log.append(f"{self.name}: reply_work already in use")
+            self.log.append(f"{self.name}: {what} already in use")
             result.value.drop()
             return None
         res = self.push_work(result.value)
@@ -170,16 +212,44 @@ class Thread:
             work.into_arc().cancel()
         return len(taken)
 
+    def drop(self) -> None:
+        """Drop the thread's state (the last `Arc<Thread>` going away): its `InnerThread`
+        fields are dropped in declaration order, `reply_work`, `return_work`, then the work
+        list (each queued item)."""
+        inner = self.inner._value
+        inner.reply_work.drop()
+        inner.return_work.drop()
+        inner.work_list.drop()
+
     def __repr__(self) -> str:
         return f"Thread({self.name!r})"
 
 
+@impl_list_arc_safe(id=0, tracked_by="links_track")
 @impl_trait(DeliverToRead)
 @struct
 class ThreadError:
-    """Binder's `ThreadError`: a per-thread error return, allocated once and reused."""
+    """Binder's `ThreadError`: a per-thread error return, allocated once and reused. It is
+    tracked (`tracked_by links_track: AtomicTracker`), so `ListArc::try_from_arc` can tell
+    whether it is still queued. (The driver stores the code in an atomic when it queues the
+    item; the model fixes the code when the item is allocated.)
+
+    >>> import kernelptr as kp
+    >>> from kernelptr import binder
+    >>> heap = kp.reset()
+    >>> e = binder.ThreadError.try_new("BR_DEAD_REPLY", kp.GFP_KERNEL)
+    >>> la = kp.ListArc.try_from_arc(e.clone()).unwrap(); la.type_str()
+    'ListArc<DTRWrap<ThreadError>, 0>'
+    """
 
     code: str
+    links_track: AtomicTracker[0]
+
+    @staticmethod
+    def try_new(code: str, flags: Flags = GFP_KERNEL):
+        """`ThreadError::try_new()`: `DTRWrap::arc_pin_init(...)` then `ListArc::into_arc`,
+        a `DArc<ThreadError>` (may fail with AllocError, creating nothing)."""
+        return arc_try_new(ThreadError(code), flags).into_arc()
 
     def do_work(self: "kp.Arc[DTRWrap[Self]]", thread, writer):
         writer.append(self.wrapped.code)
@@ -192,11 +262,23 @@ class ThreadError:
         return False
 
 
+@impl_list_arc_safe(id=0, untracked=True)
 @impl_trait(DeliverToRead)
 @struct
 class DeliverCode:
     """Binder's `DeliverCode`: a return code to write to userspace, unless marked `skip`
-    (the driver neutralises such an item rather than removing it from a list)."""
+    (the driver neutralises such an item rather than removing it from a list). It is
+    `untracked`, so only `arc_try_new` (from a unique allocation) makes its ListArc:
+    `ListArc::try_from_arc` on it does not compile (E0277).
+
+    >>> import kernelptr as kp
+    >>> from kernelptr import binder
+    >>> heap = kp.reset()
+    >>> a = binder.arc_try_new(binder.DeliverCode("BR_NOOP")).into_arc()
+    >>> kp.ListArc.try_from_arc(a)
+    Traceback (most recent call last):
+    kernelptr.errors.TraitNotImplemented: ListArc::try_from_arc: the trait bound `DTRWrap<DeliverCode>: TryNewListArc<0>` is not satisfied...
+    """
 
     code: str
     skip: bool = False
@@ -217,6 +299,7 @@ def _expand(name, value):
     """Label the handles and lists inside a thread after its fields (`t.reply_work`)."""
     if isinstance(value, Thread):
         yield f"{name}.reply_work", value.reply_work
+        yield f"{name}.return_work", value.return_work
         yield f"{name}.inner", value.inner
         yield f"{name}.work_list", value.inner._value.work_list
 

@@ -122,7 +122,8 @@ class DerefHandle(Handle):
             f"cannot assign to `{key}`: {self._who()} is a shared pointer",
             rule="Arc (and ArcBorrow, ListArc) implement Deref but not DerefMut: the contents "
                  "are shared and pinned, so they cannot be assigned through it",
-            rustc="error[E0594]: cannot assign to data in an `Arc`",
+            rustc="error[E0594]: cannot assign to data in dereference of `Arc<T>` (trait "
+                  "`DerefMut` is required to modify through a dereference)",
             fix="use interior mutability (a SpinLock field) or set the field while you still "
                 "hold the UniqueArc, before converting it to an Arc",
         )

@@ -236,10 +236,10 @@ class Abort(KernelPtrError):
     recover from it, which is why the kernel's `Arc` saturates instead.
 
     >>> import kernelptr as kp
-    >>> heap = kp.reset(); s = kp.StdArc.new(1); s.set_strong_count(kp.ISIZE_MAX)
+    >>> heap = kp.reset(); s = kp.StdArc.new(1); s.set_strong_count(kp.ISIZE_MAX + 1)
     >>> s.clone()
     Traceback (most recent call last):
-    kernelptr.errors.Abort: std::sync::Arc::clone: the strong count passed isize::MAX...
+    kernelptr.errors.Abort: std::sync::Arc::clone: the strong count was 9223372036854775808...
     """
 
 

@@ -9,7 +9,7 @@ from typing import Callable
 from .errors import AllocError, InvariantViolation, SleepInAtomicContext
 from .events import Event, Location, user_frame
 from .flags import Flags
-from .refcount import Refcount, RefcountWarning, SaturationKind
+from .refcount import Refcount, RefcountWarning
 
 __all__ = ["Heap", "current_heap", "reset", "HeapObject"]
 
@@ -207,6 +207,8 @@ class Heap:
         self.record_events = record_events
         self.events: list[Event] = []
         self.warnings: list[str] = []
+        self._warned: set = set()     # WARN_ONCE sites that already fired
+        self.trees: list = []         # every RBTree created on this heap (dropped by scopes)
         self.alloc_count = 0
         self.free_count = 0
         self.step = 0
@@ -313,10 +315,14 @@ class Heap:
         return [h for _, h in sorted(self._handles.items())]
 
     # -- warnings --------------------------------------------------------------------------
-    def _warn_once(self, kind: SaturationKind) -> None:
-        text = kind.text
-        if text in self.warnings:
+    def _warn_once(self, site, text: str | None = None) -> None:
+        """One `WARN_ONCE` call site (a `SaturationKind`, or a function's own site such as
+        `refcount_dec_not_one`): it prints the first time only. Two sites with the same
+        text each print once, as in the kernel."""
+        text = site.text if text is None else text
+        if site in self._warned:
             return
+        self._warned.add(site)
         self.warnings.append(text)
         # Shown like a line of the kernel log, with no host path, so notebook output is the
         # same on every run; the heap already makes it once per kind (WARN_ONCE).

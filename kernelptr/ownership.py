@@ -192,6 +192,7 @@ class _Scope:
         self.start = heap._serial
         self.kept: set[int] = set()
         self.start_lists = len(heap.lists)
+        self.start_trees = len(heap.trees)
 
     def keep(self, handle):
         """Let `handle` outlive the block (like returning it from a Rust block)."""
@@ -202,7 +203,7 @@ class _Scope:
 @contextlib.contextmanager
 def scope():
     """A Rust block: when it ends, every handle created inside and still owned is dropped,
-    newest first, and so is every list created inside.
+    newest first, and so is every list and RBTree created inside.
 
     >>> import kernelptr as kp
     >>> heap = kp.reset()
@@ -220,6 +221,9 @@ def scope():
         for lst in reversed(heap.lists[s.start_lists:]):
             if not lst._dropped and lst._inside is None:
                 lst.drop()
+        for tree in reversed(heap.trees[s.start_trees:]):
+            if not tree._dropped and tree._inside is None:
+                tree.drop()
         for serial in sorted((k for k in list(heap._handles.keys()) if k > s.start),
                              reverse=True):
             h = heap._handles.get(serial)

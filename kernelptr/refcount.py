@@ -57,12 +57,31 @@ _TEXTS = {
 }
 
 
-def _require_int(value, op: str) -> None:
+I32_MIN, I32_MAX = -(2**31), 2**31 - 1
+
+
+def _require_i32(value, op: str) -> None:
+    """`value` must be what Rust accepts for an `i32` parameter: an int (not a bool or a
+    float) in the signed 32-bit range. Anything else does not compile, so nothing changes."""
     if not isinstance(value, int) or isinstance(value, bool):
         raise BuildError(f"{op}({value!r}): a refcount_t holds a 32-bit int",
-                         rule="refcount_t wraps an atomic_t (a C int)",
-                         rustc="error[E0308]: mismatched types (expected `i32`)",
+                         rule="refcount_t wraps an atomic_t (a C int); Refcount::new and "
+                              "Refcount::set take an `i32`",
+                         rustc=f"error[E0308]: mismatched types (expected `i32`, found "
+                               f"`{_rust_type_of(value)}`)",
                          fix="pass an int, e.g. kp.REFCOUNT_MAX")
+    if not I32_MIN <= value <= I32_MAX:
+        raise BuildError(f"{op}({value}): {value} does not fit in an `i32` "
+                         f"({I32_MIN}..={I32_MAX})",
+                         rule="a refcount_t is a signed 32-bit counter; Rust never wraps a "
+                              "constant silently into that range",
+                         rustc="error: literal out of range for `i32` (the deny-by-default "
+                               "`overflowing_literals` lint; E0308 for a wider variable)",
+                         fix="use a value from 0 to kp.REFCOUNT_MAX")
+
+
+def _rust_type_of(value) -> str:
+    return {bool: "bool", float: "f64", str: "&str"}.get(type(value), type(value).__name__)
 
 
 def _s32(n: int) -> int:
@@ -105,7 +124,7 @@ class Refcount:
     }
 
     def __init__(self, value: int = 1, *, heap=None):
-        _require_int(value, "Refcount::new")
+        _require_i32(value, "Refcount::new")
         if value < 0:
             raise BuildError(
                 f"Refcount::new({value}): a refcount cannot start negative",
@@ -115,7 +134,7 @@ class Refcount:
             )
         from .heap import current_heap
 
-        self._value = _s32(value)
+        self._value = value
         self._heap = heap if heap is not None else current_heap()
         self._on_change = None
 
@@ -141,17 +160,20 @@ class Refcount:
             self._on_change()
 
     def _saturate(self, kind: SaturationKind) -> None:
-        """`refcount_warn_saturate`: store SATURATED first, then warn once per kind."""
+        """`refcount_warn_saturate`: store SATURATED first, then warn once for this kind
+        (each `case` of its `switch` is its own `WARN_ONCE`)."""
         self._store(REFCOUNT_SATURATED)
         self._heap._warn_once(kind)
 
     def set(self, value: int) -> None:
-        """`refcount_set`: store a value (used for demonstrations such as REFCOUNT_MAX)."""
-        _require_int(value, "refcount_set")
-        self._store(_s32(value))
+        """`refcount_set` (Rust `Refcount::set(value: i32)`): store a value, e.g. REFCOUNT_MAX
+        for a demonstration; a value outside `i32` does not compile (`BuildError`)."""
+        _require_i32(value, "Refcount::set")
+        self._store(value)
 
     def add(self, i: int) -> None:
         """`refcount_add`: saturate on add-to-0 (use-after-free) or on signed overflow."""
+        _require_i32(i, "refcount_add")
         old = self._value
         new = _s32(old + i)
         self._store(new)
@@ -204,16 +226,26 @@ class Refcount:
         return False
 
     def dec_not_one(self) -> bool:
-        """`refcount_dec_not_one`: decrement unless the value is 1; False if it was 1."""
+        """`refcount_dec_not_one`: decrement unless the value is 1 (then False).
+
+        As lib/refcount.c: a saturated counter is left alone (True); at 0 the decrement
+        would wrap, so it warns `underflow; use-after-free` from its own `WARN_ONCE` and
+        returns True *without storing anything* (no saturation here).
+
+        >>> import kernelptr as kp
+        >>> heap = kp.reset(); r = kp.Refcount(0)
+        >>> r.dec_not_one(), r.read(), heap.warnings
+        (True, 0, ['refcount_t: underflow; use-after-free.'])
+        """
         old = self._value
-        if old < 0:
+        if old == REFCOUNT_SATURATED:
             return True
         if old == 1:
             return False
         if old == 0:
-            self._saturate(SaturationKind.SUB_UAF)
+            self._heap._warn_once("refcount_dec_not_one", SaturationKind.SUB_UAF.text)
             return True
-        self._store(old - 1)
+        self._store(_s32(old - 1))
         return True
 
     def __repr__(self) -> str:

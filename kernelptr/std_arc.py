@@ -11,6 +11,10 @@ from .types_ import size_align_of, type_name_of
 __all__ = ["StdArc", "Weak", "ISIZE_MAX"]
 
 ISIZE_MAX = 2**63 - 1
+USIZE_MAX = 2**64 - 1
+#: std's `MAX_REFCOUNT` (`isize::MAX as usize`): a clone that finds the old count above it
+#: aborts.
+MAX_REFCOUNT = ISIZE_MAX
 
 
 class StdArc(DerefHandle):
@@ -55,13 +59,25 @@ class StdArc(DerefHandle):
         return obj.extra["weak"]
 
     def clone(self) -> "StdArc":
-        """`Arc::clone`: past `isize::MAX` the process aborts (`std::process::abort`)."""
+        """`Arc::clone`: add one; if the old strong count was already above `MAX_REFCOUNT`
+        (`isize::MAX`) the process aborts (`std::process::abort`).
+
+        >>> import kernelptr as kp
+        >>> heap = kp.reset(); s = kp.StdArc.new(1); s.set_strong_count(kp.ISIZE_MAX)
+        >>> t = s.clone(); s.strong_count == kp.ISIZE_MAX + 1    # still allowed
+        True
+        >>> s.clone()
+        Traceback (most recent call last):
+        kernelptr.errors.Abort: std::sync::Arc::clone: the strong count was 9223372036854775808, more than MAX_REFCOUNT (isize::MAX)...
+        """
         obj = self._check("std::Arc::clone")
         old = obj.refcount.read()
-        if old >= _limit(obj):
+        if old > MAX_REFCOUNT:
+            # std does `fetch_add` first and then checks the old value; the process is gone
+            # either way, so the model leaves the count as it was.
             raise Abort(
-                "std::sync::Arc::clone: the strong count passed isize::MAX: the process "
-                "aborts (no unwinding, no recovery)",
+                f"std::sync::Arc::clone: the strong count was {old}, more than "
+                "MAX_REFCOUNT (isize::MAX): the process aborts (no unwinding, no recovery)",
                 rule="userspace Arc treats overflow as unrecoverable; the kernel cannot abort, "
                      "so its Arc uses refcount_t, which saturates and leaks instead",
                 fix="in the kernel, use kp.Arc: see what the same overflow does there")
@@ -74,11 +90,14 @@ class StdArc(DerefHandle):
     def set_strong_count(self, n: int) -> None:
         """Demonstration aid: pretend the strong count is `n` (e.g. isize::MAX)."""
         obj = self._check("set_strong_count")
-        if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+        if not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= USIZE_MAX:
             from .errors import TypeMismatch
 
-            raise TypeMismatch(f"set_strong_count({n!r}): expected a count >= 1",
-                               rule="a live Arc has at least one strong reference",
+            raise TypeMismatch(f"set_strong_count({n!r}): expected a count from 1 to "
+                               "usize::MAX",
+                               rule="the strong count is an AtomicUsize, and a live Arc has "
+                                    "at least one strong reference",
+                               rustc="error[E0308]: mismatched types (expected `usize`)",
                                fix="e.g. s.set_strong_count(kp.ISIZE_MAX)")
         obj.refcount._value = n
         obj.touch()
@@ -148,10 +167,6 @@ class Weak(DerefHandle):
     def deref(self, _op: str = "deref"):
         raise MutabilityError("a Weak cannot be dereferenced", rule="upgrade() it first",
                               fix="w.upgrade()")
-
-
-def _limit(obj) -> int:
-    return ISIZE_MAX
 
 
 _NOFAIL = Flags(0, "std (aborts on OOM)")

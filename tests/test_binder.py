@@ -40,7 +40,8 @@ def test_behaviour_78_reusing_queued_reply_work_fails_at_try_from_arc(heap):
     assert t.push_reply_work() is binder.PushWorkOk     # reusable once delivered
     assert heap.alloc_count == allocs                     # never allocated again
     t.do_work(writer)
-    t.reply_work.drop()
+    t.drop()
+    assert heap.alloc_count == heap.free_count
 
 
 def test_behaviour_79_push_to_dead_thread_returns_the_listarc(heap):
@@ -58,7 +59,7 @@ def test_behaviour_79_push_to_dead_thread_returns_the_listarc(heap):
     last = heap.events[-1]
     assert last.op == "ListArc::drop" and "inside spinlock" not in last.summary
     assert isinstance(t.push_reply_work(), binder.FailedDead)    # dropped after unlocking
-    t.reply_work.drop()
+    t.drop()
     assert heap.alloc_count == heap.free_count
 
 
@@ -78,7 +79,7 @@ def test_todo_list_filled_under_lock_without_allocation(heap):
     writer = []
     t.do_work(writer)
     assert writer == ["BR_0", "BR_1", "BR_2"]
-    t.reply_work.drop()
+    t.drop()
 
 
 def test_skip_neutralises_an_item(heap):
@@ -86,7 +87,7 @@ def test_skip_neutralises_an_item(heap):
     t.push_work(binder.arc_try_new(binder.DeliverCode("BR_X", skip=True)))
     writer = []
     assert t.do_work(writer) == 1 and writer == []
-    t.reply_work.drop()
+    t.drop()
 
 
 def test_allocation_failure_creates_nothing(heap):
@@ -100,6 +101,122 @@ def test_snapshot_labels_the_threads_fields(heap):
     t.push_work(binder.arc_try_new(binder.DeliverCode("BR_NOOP")))
     snap = heap.snapshot()
     assert snap.handle("t.reply_work").type_str == "Arc<DTRWrap<ThreadError>>"
+    assert snap.handle("t.return_work").type_str == "Arc<DTRWrap<ThreadError>>"
     assert snap.list("t.work_list").type_name == "DTRWrap<dyn DeliverToRead>"
     t.release()
-    t.reply_work.drop()
+    t.drop()
+
+
+# -- tracking delegated to the wrapped value, as Binder's `tracked_by wrapped: T` -------------
+def test_list_arc_try_from_arc_on_deliver_code_is_e0277_behaviour_27(heap):
+    """behaviour 27: `DeliverCode` is `untracked`, and `DTRWrap<T>` delegates its tracking
+    to `T`, so `DTRWrap<DeliverCode>` has no `TryNewListArc`: `ListArc::try_from_arc` does
+    not compile (E0277), and nothing changes."""
+    a = binder.arc_try_new(binder.DeliverCode("BR_NOOP")).into_arc()
+    b = a.as_arc_borrow()
+    events = len(heap.events)
+    with pytest.raises(kp.TraitNotImplemented, match="E0277") as err:
+        kp.ListArc.try_from_arc(a)
+    assert "`DTRWrap<DeliverCode>: TryNewListArc<0>`" in str(err.value)
+    assert "delegates its tracking (tracked_by) to `DeliverCode`" in str(err.value)
+    with pytest.raises(kp.TraitNotImplemented, match="E0277"):
+        kp.ListArc.try_from_arc_borrow(b)
+    assert a.is_live() and a.refcount == 1 and len(heap.events) == events
+    heap.check()
+    assert heap.snapshot().object(a.address).trackers == {}    # no tracker anywhere
+    a.drop()
+
+
+def test_list_arc_try_from_arc_on_thread_error_uses_its_tracker_behaviour_26(heap):
+    """behaviour 26 through delegation: `DTRWrap<ThreadError>`'s tracking is the
+    ThreadError's `links_track: AtomicTracker`, embedded in the same allocation."""
+    e = binder.ThreadError.try_new("BR_DEAD_REPLY", kp.GFP_KERNEL)
+    assert kp.list.tracking_of(binder.DTRWrap, 0, e.deref()) == "tracked"
+    assert heap.snapshot().object(e.address).trackers == {0: False}
+    la = kp.ListArc.try_from_arc(e.clone()).unwrap()
+    assert heap.snapshot().object(e.address).trackers == {0: True}
+    again = kp.ListArc.try_from_arc(e.clone())
+    assert again.is_err() and e.refcount == 3
+    again.value.drop()
+    la.drop()
+    assert heap.snapshot().object(e.address).trackers == {0: False}
+    e.drop()
+
+
+def test_dtrwrap_of_a_value_without_list_arc_safe_is_e0277(heap):
+    """`impl{T: ListArcSafe} ListArcSafe<0> for DTRWrap<T>`: wrapping a type that is not
+    `ListArcSafe` gives no `ListArc<DTRWrap<T>>` (E0277 names the wrapped type); nothing is
+    allocated."""
+    @kp.impl_trait(binder.DeliverToRead)
+    @kp.struct
+    class Stray:
+        def do_work(self: "kp.Arc[DTRWrap[Self]]", thread, writer): ...
+
+        def cancel(self: "kp.Arc[DTRWrap[Self]]"): ...
+
+        def should_sync_wakeup(self): ...
+
+    with pytest.raises(kp.TraitNotImplemented, match="`Stray: ListArcSafe<0>`"):
+        binder.arc_try_new(Stray())
+    assert heap.alloc_count == 0
+
+
+def test_thread_new_second_allocation_failure_changes_nothing(heap):
+    """`InnerThread::new` allocates `reply_work` then `return_work`; when the second
+    `ThreadError::try_new()?` fails, the first is dropped: nothing leaks."""
+    heap.fail_next_allocs(0)
+    allocs = heap.alloc_count
+    original = binder.ThreadError.try_new
+
+    calls = []
+
+    def second_fails(code, flags=kp.GFP_KERNEL):
+        calls.append(code)
+        if len(calls) == 2:
+            heap.fail_next_allocs(1)
+        return original(code, flags)
+
+    binder.ThreadError.try_new = staticmethod(second_fails)
+    try:
+        with pytest.raises(kp.AllocError):
+            binder.Thread("t1")
+    finally:
+        binder.ThreadError.try_new = staticmethod(original)
+    assert calls == ["BR_FAILED_REPLY", "BR_ERROR"]
+    assert heap.objects() == [] and heap.leaks() == []
+    assert heap.alloc_count == allocs + 1 == heap.free_count
+    assert not heap.in_atomic() and all(lst._dropped or not lst._items() for lst in heap.lists)
+    heap.check()
+
+
+def test_thread_new_first_allocation_failure_creates_nothing(heap):
+    heap.fail_next_allocs(1)
+    with pytest.raises(kp.AllocError):
+        binder.Thread("t1")
+    assert heap.alloc_count == 0 and heap.objects() == []
+
+
+def test_push_return_work_is_reusable_like_reply_work(heap):
+    t = binder.Thread("t1")
+    assert t.push_return_work() is binder.PushWorkOk
+    assert t.push_return_work() is None and t.log == ["t1: return_work already in use"]
+    writer = []
+    assert t.do_work(writer) == 1 and writer == ["BR_ERROR"]
+    t.drop()
+    assert heap.alloc_count == heap.free_count == 2
+
+
+def test_list_arc_try_from_arc_through_a_trait_object_is_e0277(heap):
+    """`TryNewListArc` is not a supertrait of `DeliverToRead`, so `ListArc::try_from_arc` on
+    an `Arc<DTRWrap<dyn DeliverToRead>>` does not compile even when the value inside is
+    tracked; Binder keeps `reply_work` concrete (`DArc<ThreadError>`) for that reason."""
+    e = binder.ThreadError.try_new("BR_DEAD_REPLY", kp.GFP_KERNEL)
+    d = e.clone().into_dyn(binder.DeliverToRead)
+    with pytest.raises(kp.TraitNotImplemented, match="DTRWrap<dyn DeliverToRead>: TryNewListArc"):
+        kp.ListArc.try_from_arc(d)
+    assert d.is_live() and e.refcount == 2 and heap.snapshot().object(e.address).trackers[0] \
+        is False
+    la = kp.ListArc.try_from_arc(e.clone()).unwrap().into_dyn(binder.DeliverToRead)
+    assert la.type_str() == "ListArc<DTRWrap<dyn DeliverToRead>, 0>"
+    for h in (la, d, e):
+        h.drop()

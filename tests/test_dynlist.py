@@ -211,3 +211,36 @@ def test_refused_push_onto_a_dropped_dyn_list_moves_nothing(heap):
         q.push_back(la)
     assert la.is_live() and la.type_str() == "ListArc<Wrapper<Ping>, 0>"
     la.drop()
+
+
+def test_impl_dyn_list_item_is_the_only_route_to_list_of_wrapper_dyn_trait(heap):
+    """`impl ListItem<0> for DTWrap<dyn Foo>` (kp.impl_dyn_list_item) is the one way to a
+    `List<DTWrap<dyn Foo>>`: a wrapper declared with impl_list_item is a list item only in
+    its concrete form, so `Concrete[WorkItem]` is E0277 with the fix, not a bare TypeError."""
+    @kp.impl_list_item(id=0, using="links")
+    @kp.impl_list_arc_safe(id=0, untracked=True)
+    @kp.struct
+    class Concrete:
+        links: kp.ListLinks[0]
+        wrapped: kp.Unsized
+
+    with pytest.raises(kp.TraitNotImplemented, match="E0277") as err:
+        Concrete[WorkItem]
+    assert "`Concrete<dyn WorkItem>: ListItem<0>`" in str(err.value)
+    assert "kp.impl_dyn_list_item(WorkItem, id=0, using='links')" in err.value.fix
+    assert kp.List(Concrete).type_str() == "List<Concrete, 0>"       # the concrete form works
+
+    class Other(kp.Trait):
+        def other(self): ...
+
+    with pytest.raises(kp.TraitNotImplemented, match="`Wrapper<dyn Other>: ListItem<0>`"):
+        Wrapper[Other]                   # declared for WorkItem only
+    assert kp.List(Wrapper[WorkItem]).type_str() == "List<Wrapper<dyn WorkItem>, 0>"
+
+
+def test_subscripting_a_struct_without_a_type_parameter_is_e0107():
+    with pytest.raises(kp.TypeMismatch, match="E0107"):
+        Ping[int]
+    with pytest.raises(kp.TypeMismatch, match="E0107"):
+        Ping[WorkItem]
+    assert repr(Wrapper["Self"]) == "Wrapper<Self>"       # a generic wrapper in an annotation

@@ -234,3 +234,94 @@ def test_a_forgotten_list_arc_is_a_leak_with_its_tracker_still_set(heap):
     assert snap.object(address).trackers[0] is True        # still says "exists"
     assert [o.address for o in heap.leaks()] == [address]
     assert heap.object_at(address).refcount.read() == 1
+
+
+# -- impl_list_arc_safe! { tracked_by field: Type; } delegating to any ListArcSafe field -----
+@kp.impl_list_arc_safe(id=0, tracked_by="t")
+@kp.struct
+class Inner:
+    n: int
+    t: kp.AtomicTracker[0]
+
+
+@kp.impl_list_arc_safe(id=0, tracked_by="inner")
+@kp.struct
+class Outer:
+    label: str
+    inner: Inner
+
+
+@kp.impl_list_arc_safe(id=0, untracked=True)
+@kp.struct
+class Loose:
+    n: int
+
+
+@kp.impl_list_arc_safe(id=0, tracked_by="loose")
+@kp.struct
+class HoldsLoose:
+    loose: Loose
+
+
+def test_impl_list_arc_safe_tracked_by_delegates_to_a_list_arc_safe_field(heap):
+    """`tracked_by inner: Inner` hands both hooks to the field: Outer gets TryNewListArc
+    because Inner has it (its AtomicTracker sits in Outer's allocation)."""
+    a = kp.Arc.new(Outer("o", Inner(1)), kp.GFP_KERNEL)
+    assert kp.list.list_arc_safe_of(Outer, 0) == ("delegated", "inner")
+    assert a._obj.trackers == {0: False}
+    la = kp.ListArc.try_from_arc(a.clone()).unwrap()                 # behaviour 26
+    assert a._obj.trackers == {0: True}
+    assert kp.ListArc.try_from_arc(a.clone()).is_err()
+    with pytest.raises(kp.MutabilityError):                           # Inner is in an Arc too
+        a.inner.n = 2
+    la.drop()
+    assert a._obj.trackers == {0: False}
+    b = kp.Arc.new(HoldsLoose(Loose(1)), kp.GFP_KERNEL)               # behaviour 27
+    with pytest.raises(kp.TraitNotImplemented, match="TryNewListArc<0>.*`Loose`"):
+        kp.ListArc.try_from_arc(b)
+    assert b.refcount == 1
+    for h in (a, b):
+        h.drop()
+
+
+def test_impl_list_arc_safe_tracked_by_a_field_that_is_not_list_arc_safe_is_e0277():
+    """The field's type must implement ListArcSafe<ID>; refused when the macro is used,
+    registering nothing."""
+    @kp.struct
+    class NotSafe:
+        n: int
+
+    @kp.struct
+    class A:
+        inner: NotSafe
+        n: int
+        links: kp.ListLinks[0]
+
+    with pytest.raises(kp.TraitNotImplemented, match="`NotSafe: ListArcSafe<0>`"):
+        kp.impl_list_arc_safe(A, id=0, tracked_by="inner")
+    with pytest.raises(kp.TraitNotImplemented, match="`i64: ListArcSafe<0>`"):
+        kp.impl_list_arc_safe(A, id=0, tracked_by="n")
+    with pytest.raises(kp.TraitNotImplemented, match="`ListLinks<0>: ListArcSafe<0>`"):
+        kp.impl_list_arc_safe(A, id=0, tracked_by="links")
+    with pytest.raises(kp.BuildError, match="E0609"):
+        kp.impl_list_arc_safe(A, id=0, tracked_by="nope")
+    with pytest.raises(kp.TraitNotImplemented, match="ListArcSafe<1>"):
+        kp.impl_list_arc_safe(Outer, id=1, tracked_by="inner")         # Inner is only <0>
+    assert kp.list.list_arc_safe_of(A, 0) is None
+
+
+def test_list_arc_pair_from_pin_unique_takes_the_pinned_unique_arc(heap):
+    """`pair_from_unique` takes `UniqueArc<T>`, `pair_from_pin_unique` takes
+    `Pin<UniqueArc<T>>` (what `Arc::into_unique_or_drop` gives): the other one is E0308 and
+    changes nothing; bad `ids=` are typed errors too."""
+    pinned = kp.Arc.into_unique_or_drop(kp.Arc.new(Job(1), kp.GFP_KERNEL))
+    with pytest.raises(kp.TypeMismatch, match="pair_from_pin_unique"):
+        kp.ListArc.pair_from_unique(pinned)
+    for bad in (5, (0,), (0, True), (0, -1), [0, 1]):
+        with pytest.raises(kp.TypeMismatch, match="E0308"):
+            kp.ListArc.pair_from_pin_unique(pinned, ids=bad)
+    assert pinned.is_live() and pinned.refcount == 1
+    a, b = kp.ListArc.pair_from_pin_unique(pinned)
+    assert (a.id, b.id, a.refcount) == (0, 1, 2)
+    with pytest.raises(kp.TypeMismatch, match="pair_from_unique"):
+        kp.ListArc.pair_from_pin_unique(kp.UniqueArc.new(Job(2), kp.GFP_KERNEL))

@@ -147,7 +147,9 @@ def test_a_dyn_unique_arc_does_not_silently_become_a_concrete_list_arc(heap):
         def speak(self):
             return "woof"
 
-    u = kp.UniqueArc.new(Dog(), kp.GFP_KERNEL).into_dyn(Speak)
+    # No UniqueArc coerces; a dyn one comes back from an `Arc<dyn Speak>` that was unique.
+    u = kp.Arc.into_unique_or_drop(kp.Arc.new(Dog(), kp.GFP_KERNEL).into_dyn(Speak))
+    assert u.type_str() == "Pin<UniqueArc<dyn Speak>>"
     with pytest.raises(kp.TypeMismatch, match="concrete"):
         kp.ListArc.from_unique(u)
     assert u.is_live()

@@ -140,3 +140,100 @@ def test_repr_is_deterministic(heap):
     assert repr(r) == "Refcount(3)"
     r.set(kp.REFCOUNT_SATURATED)
     assert repr(r) == "Refcount(SATURATED)"
+
+
+# -- edge cases, exactly as lib/refcount.c and rust/kernel/sync/refcount.rs -----------------
+@pytest.mark.parametrize("value", [2**31, -(2**31) - 1, 2**32 + 1])
+def test_refcount_new_outside_i32_is_a_build_error(heap, value):
+    """`Refcount::new(value: i32)`: a value outside i32 does not compile; nothing wraps."""
+    with pytest.raises(kp.BuildError, match="i32"):
+        kp.Refcount(value)
+
+
+@pytest.mark.parametrize("value", [2**31, -(2**31) - 1, 2**32 + 1, True, 2.0, "1"])
+def test_refcount_set_outside_i32_or_not_an_int_is_a_build_error_changing_nothing(heap, value):
+    """`Refcount::set(value: i32)`: out-of-range values, bools, floats and strings are
+    refused (rustc would not compile them) and the counter keeps its value."""
+    a = kp.Arc.new(1, kp.GFP_KERNEL)
+    r = kp.Arc.refcount_of(a)
+    with pytest.raises(kp.BuildError, match="i32"):
+        r.set(value)
+    assert r.read() == 1 and heap.warnings == []
+    r.set(-(2**31))                      # the edges of i32 are fine (and saturated)
+    assert r.saturated
+    r.set(1)
+    heap.check()
+    a.drop()
+
+
+@pytest.mark.parametrize("value", [True, 1.0])
+def test_refcount_new_refuses_bool_and_float(heap, value):
+    with pytest.raises(kp.BuildError, match="expected `i32`"):
+        kp.Refcount(value)
+
+
+def test_refcount_dec_not_one_on_zero_warns_and_stores_nothing(heap):
+    """`refcount_dec_not_one` at 0: its own WARN_ONCE ("underflow; use-after-free"),
+    returns true, and stores nothing: unlike dec_and_test it does not saturate."""
+    r = kp.Refcount(0)
+    assert r.dec_not_one() is True
+    assert r.read() == 0 and not r.saturated
+    assert heap.warnings == ["refcount_t: underflow; use-after-free."]
+    assert r.dec_not_one() is True and heap.warnings == [   # WARN_ONCE: not again
+        "refcount_t: underflow; use-after-free."]
+
+
+def test_refcount_dec_not_one_site_is_separate_from_sub_uaf(heap):
+    """The WARN_ONCE in refcount_dec_not_one and refcount_warn_saturate's SUB_UAF case are
+    two call sites: each prints its (same) text once."""
+    kp.Refcount(0).dec_not_one()
+    kp.Refcount(0).dec_and_test()                        # REFCOUNT_SUB_UAF
+    assert heap.warnings == ["refcount_t: underflow; use-after-free."] * 2
+
+
+def test_refcount_dec_not_one_leaves_a_saturated_counter_alone(heap):
+    r = kp.Refcount(0)
+    r.set(kp.REFCOUNT_SATURATED)
+    assert r.dec_not_one() is True and r.read() == kp.REFCOUNT_SATURATED
+    r.set(-5)                            # another bad value is decremented, as in C
+    assert r.dec_not_one() is True and r.read() == -6
+    assert heap.warnings == []
+
+
+def test_refcount_warn_saturate_warns_once_for_each_kind_behaviour_20(heap):
+    """Behaviour 20, per `refcount_warn_saturate`: every `case` of its switch is its own
+    WARN_ONCE, so each saturation kind prints once, even the two overflow kinds that share
+    the text "saturated; leaking memory"."""
+    def overflow_inc_not_zero():
+        r = kp.Refcount(kp.REFCOUNT_MAX)
+        assert r.inc_not_zero() is True
+        return r
+
+    def overflow_add():
+        r = kp.Refcount(kp.REFCOUNT_MAX)
+        r.inc()
+        return r
+
+    def add_on_zero():
+        r = kp.Refcount(0)
+        r.inc()
+        return r
+
+    def underflow():
+        r = kp.Refcount(0)
+        assert r.dec_and_test() is False
+        return r
+
+    def dec_hits_zero():
+        r = kp.Refcount(1)
+        r.dec()
+        return r
+
+    kinds = [overflow_inc_not_zero, overflow_add, add_on_zero, underflow, dec_hits_zero]
+    for _ in range(3):
+        for make in kinds:
+            assert make().read() == kp.REFCOUNT_SATURATED
+    assert heap.warnings == [SaturationKind.ADD_NOT_ZERO_OVF.text, SaturationKind.ADD_OVF.text,
+                             SaturationKind.ADD_UAF.text, SaturationKind.SUB_UAF.text,
+                             SaturationKind.DEC_LEAK.text]
+    assert heap.warnings[0] == heap.warnings[1] == "refcount_t: saturated; leaking memory."

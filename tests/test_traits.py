@@ -145,11 +145,24 @@ def test_arcborrow_into_dyn_is_copy_and_uniquearc_into_dyn_moves(heap):
     b = a.as_arc_borrow()
     db = b.into_dyn(Speak)
     assert b.is_live() and db.type_str() == "ArcBorrow<dyn Speak>"
-    u = kp.UniqueArc.new(Cat(), kp.GFP_KERNEL)
-    du = u.into_dyn(Speak)
-    assert not u.is_live() and du.type_str() == "UniqueArc<dyn Speak>" and du.refcount == 1
-    du.drop()
     a.drop()
+
+
+def test_unique_arc_into_dyn_refused_no_coerce_unsized(heap):
+    """The kernel's `UniqueArc` has no `CoerceUnsized` (no `CoercePointee` derive): there is
+    no `UniqueArc<dyn Trait>` coercion. Refused as E0308, changing nothing, consistent with
+    `check_dispatch_from_dyn(UniqueArc)`; the fix (convert to Arc first) works."""
+    u = kp.UniqueArc.new(Cat(), kp.GFP_KERNEL)
+    events = len(heap.events)
+    with pytest.raises(kp.TypeMismatch, match="E0308") as err:
+        u.into_dyn(Speak)
+    assert "UniqueArc<dyn Speak>" in str(err.value) and "kp.Arc.from_unique(u)" in err.value.fix
+    assert u.is_live() and u.refcount == 1 and len(heap.events) == events
+    assert not kp.check_dispatch_from_dyn(kp.UniqueArc)
+    heap.check()
+    du = kp.Arc.from_unique(u).into_dyn(Speak)
+    assert du.type_str() == "Arc<dyn Speak>" and du.refcount == 1
+    du.drop()
 
 
 def test_into_dyn_refused_without_impl(heap):

@@ -80,3 +80,89 @@ def test_drop_frees(heap):
     u = kp.UniqueArc.new(Job("a"), kp.GFP_KERNEL)
     u.drop()
     assert heap.free_count == 1 and heap.objects() == []
+
+
+# -- Pin: which UniqueArcs are pinned, and what that forbids ---------------------------------
+@kp.impl_list_item(id=0, using="links")
+@kp.impl_list_arc_safe(id=0, untracked=True)
+@kp.struct
+class Linked:
+    name: str
+    links: kp.ListLinks[0]
+
+
+def test_arc_into_unique_or_drop_returns_pinned_behaviour_9(heap):
+    """Behaviour 9: `Arc::into_unique_or_drop` returns `Option<Pin<UniqueArc<T>>>`: the value
+    was in an Arc, which pins it implicitly."""
+    u = kp.Arc.into_unique_or_drop(kp.Arc.new(Job("unpin"), kp.GFP_KERNEL))
+    assert u.pinned and u.type_str() == "Pin<UniqueArc<Job>>"
+    u.prio = 3                          # Job is Unpin: Pin<P> derefs mutably
+    assert u.prio == 3
+    snap = heap.snapshot()
+    assert snap.handle("u").rust_type == "Pin<UniqueArc<Job>>"
+    u.drop()
+
+
+def test_arc_into_unique_or_drop_pinned_not_unpin_refuses_assignment_e0594(heap):
+    """Through `Pin<UniqueArc<T>>` with `T: !Unpin` there is no `DerefMut`: assigning a field
+    is rustc E0594 and changes nothing; a pin projection assigns the plain fields."""
+    u = kp.Arc.into_unique_or_drop(kp.Arc.new(Linked("a"), kp.GFP_KERNEL))
+    events = len(heap.events)
+    with pytest.raises(kp.MutabilityError, match="E0594") as err:
+        u.name = "b"
+    assert "Pin<UniqueArc<Linked>>" in str(err.value) and "links: ListLinks<0>" in str(err.value)
+    assert "project()" in err.value.fix
+    with pytest.raises(kp.MutabilityError, match="E0596"):
+        u.deref_mut()
+    with pytest.raises(kp.MutabilityError, match="E0594"):
+        u.deref().name = "c"            # `&T` from Deref is not `&mut T` either
+    assert u.name == "a" and len(heap.events) == events and u.is_live()
+    heap.check()
+    u.project().name = "b"              # #[pin_data]'s project(): &mut to plain fields
+    assert u.name == "b" and heap.events[-1].op == "Pin::project"
+    with pytest.raises(kp.MutabilityError, match="E0616"):
+        u.project().links = None        # #[pin] fields stay pinned
+    la = kp.ListArc.from_unique(u)      # From<Pin<UniqueArc<T>>> for ListArc
+    assert la.refcount == 1
+    la.drop()
+
+
+def test_unique_arc_new_is_not_pinned_but_pin_init_is(heap):
+    """`UniqueArc::new` gives a plain `UniqueArc<T>` (DerefMut); `UniqueArc::pin_init`,
+    `pin_init_with` and `Pin::from(u)` give `Pin<UniqueArc<T>>`."""
+    u = kp.UniqueArc.new(Linked("a"), kp.GFP_KERNEL)
+    assert not u.pinned and u.type_str() == "UniqueArc<Linked>"
+    u.name = "b"                        # nothing is pinned yet: allowed
+    p = u.into_pin()
+    assert not u.is_live() and p.pinned and p.type_str() == "Pin<UniqueArc<Linked>>"
+    with pytest.raises(kp.MutabilityError, match="E0594"):
+        p.name = "c"
+    q = kp.UniqueArc.pin_init(Linked("q"), kp.GFP_KERNEL)
+    assert q.pinned
+    w = kp.UniqueArc.new_uninit(kp.GFP_KERNEL, type=Linked)
+    with pytest.raises(kp.TypeMismatch, match="pin_init_with"):
+        w.into_pin()
+    w = w.pin_init_with(Linked("w"))
+    assert w.type_str() == "Pin<UniqueArc<Linked>>"
+    with pytest.raises(kp.NoSuchField, match="E0599"):
+        kp.UniqueArc.new(Job("x"), kp.GFP_KERNEL).project()
+    for h in (p, q, w):
+        h.drop()
+
+
+def test_unique_arc_write_of_another_type_is_type_mismatch_changing_nothing(heap):
+    """`UniqueArc::<MaybeUninit<Job>>::write` takes a `Job`: another type is rustc E0308; the
+    UniqueArc stays usable and uninitialised."""
+    u = kp.UniqueArc.new_uninit(kp.GFP_KERNEL, type=Job)
+    events = len(heap.events)
+    with pytest.raises(kp.TypeMismatch, match="E0308"):
+        u.write(Linked("other"))
+    with pytest.raises(kp.TypeMismatch, match="expected `Job`, found `i64`"):
+        u.write(5)
+    assert u.is_live() and u.type_str() == "UniqueArc<MaybeUninit<Job>>"
+    assert len(heap.events) == events
+    heap.check()
+    u = u.write(Job("right"))
+    assert u.name == "right"
+    untyped = kp.UniqueArc.new_uninit(kp.GFP_KERNEL).write(Linked("any"))
+    assert kp.ListArc.from_unique(untyped).type_str() == "ListArc<Linked, 0>"

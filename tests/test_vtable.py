@@ -86,3 +86,34 @@ def test_c_vtable_misuse(heap):
         kp.c_vtable(FileOps, int)
     with pytest.raises(kp.TypeMismatch):
         kp.c_vtable(FileOps, Full).call("nope")
+
+
+def test_vtable_macro_skips_has_const_declared_in_impl(heap):
+    """rust/macros/vtable.rs skips a `HAS_<NAME>` the impl declared itself: an impl that
+    defines `read` but writes `HAS_READ = False` keeps False, so the C slot is NULL."""
+    @kp.impl_trait(FileOps)
+    class Quiet:
+        HAS_READ = False
+
+        def open(self):
+            return 0
+
+        def read(self, n):
+            return n
+    assert (Quiet.HAS_OPEN, Quiet.HAS_READ, Quiet.HAS_IOCTL) == (True, False, False)
+    table = kp.c_vtable(FileOps, Quiet)
+    assert table.slots["read"] is None and table.call("read", Quiet(), 4) == -22
+
+
+def test_vtable_has_const_true_without_the_method_fails_the_build(heap):
+    """HAS_<NAME> = true with no method would put the trait's default body in the table,
+    whose build_error! fails the build."""
+    @kp.impl_trait(FileOps)
+    class Liar:
+        HAS_IOCTL = True
+
+        def open(self):
+            return 0
+    assert Liar.HAS_IOCTL is True
+    with pytest.raises(kp.BuildError, match="VTABLE_DEFAULT_ERROR"):
+        kp.c_vtable(FileOps, Liar)

@@ -95,7 +95,7 @@ def check_lists(heap: Heap) -> list[str]:
                                 f"is held by {len(lists)} list(s): at most one ListArc per "
                                 "object and ID")
             holder = current_holder(obj, id)
-            tid = tracker_id(obj.type, id)
+            tid = tracker_id(obj.type, id, obj.value)
             if holder is not None and tid is not None and not obj.trackers.get(tid):
                 problems.append(f"{_o(obj)}: a ListArc<_, {id}> exists but its AtomicTracker "
                                 "says none does")

@@ -7,7 +7,8 @@ from ..struct import FieldSpec
 from ..types_ import type_name_of
 
 __all__ = ["ListLinks", "ListLinksSelfPtr", "AtomicTracker", "impl_list_arc_safe",
-           "impl_list_item", "list_arc_safe_of", "list_item_field", "tracker_id"]
+           "impl_list_item", "list_arc_safe_of", "list_item_field", "tracker_id",
+           "tracking_of", "follow_tracked_by", "require_list_arc_safe"]
 
 
 def _hex(o) -> str:
@@ -177,16 +178,24 @@ def impl_list_arc_safe(T=None, *, id: int = 0, untracked: bool = False,
     """`impl_list_arc_safe!`: say how `T` knows whether a `ListArc<T, id>` exists.
 
     `untracked=True`: it does not know, so a ListArc can only come from a `UniqueArc`.
-    `tracked_by="field"`: an `AtomicTracker[id]` field tracks it, which also gives
-    `TryNewListArc` (`ListArc.try_from_arc`). Works as a call or a class decorator.
+    `tracked_by="field"`: tracking is delegated to that field, which must itself be
+    `ListArcSafe<id>`: an `AtomicTracker[id]` (the usual case), a struct declared with
+    `impl_list_arc_safe`, or the generic last field `kp.Unsized` of a wrapper (Binder's
+    `tracked_by wrapped: T`, where the bound `T: ListArcSafe` is checked on the wrapped
+    value). `T` also gets `TryNewListArc` (`ListArc.try_from_arc`) exactly when the field
+    has it. Works as a call or a class decorator.
 
     >>> import kernelptr as kp
     >>> @kp.impl_list_arc_safe(id=0, tracked_by="t")
     ... @kp.struct
     ... class Job:
     ...     t: kp.AtomicTracker[0]
-    >>> kp.list.list_arc_safe_of(Job, 0)
-    ('tracked', 't')
+    >>> @kp.impl_list_arc_safe(id=0, tracked_by="job")
+    ... @kp.struct
+    ... class Outer:
+    ...     job: Job
+    >>> kp.list.list_arc_safe_of(Outer, 0), kp.list.tracking_of(Outer, 0, Outer(Job()))
+    (('delegated', 'job'), 'tracked')
     """
     if untracked == (tracked_by is not None):
         raise BuildError("impl_list_arc_safe needs exactly one of untracked=True or "
@@ -197,18 +206,53 @@ def impl_list_arc_safe(T=None, *, id: int = 0, untracked: bool = False,
     def apply(cls):
         entry = ("untracked", None)
         if tracked_by is not None:
-            spec = _field_spec(cls, tracked_by, "impl_list_arc_safe", (AtomicTracker,))
-            if spec.id != id:
-                raise TraitNotImplemented(
-                    f"the trait bound `AtomicTracker<{spec.id}>: ListArcSafe<{id}>` is not "
-                    "satisfied",
-                    rule="an AtomicTracker<N> tracks only ListArc<_, N>",
-                    rustc="error[E0277]: the trait bound is not satisfied",
-                    fix=f"declare `{tracked_by}: kp.AtomicTracker[{id}]`")
-            entry = ("tracked", tracked_by)
+            entry = _tracked_by_entry(cls, tracked_by, id)
         _register(cls, "_kp_list_arc_safe", id, entry, "ListArcSafe")
 
     return _decorator_or_call(T, apply)
+
+
+def _tracked_by_entry(cls, field: str, id: int) -> tuple:
+    """`("tracked", field)` for an AtomicTracker field, `("delegated", field)` for a field
+    whose type is itself `ListArcSafe<id>`; raises (changing nothing) otherwise."""
+    special = getattr(cls, "_kp_special", None)
+    if special is None:
+        _field_spec(cls, field, "impl_list_arc_safe", (AtomicTracker,))   # raises
+    name = cls._kp_type_name
+    spec = special.get(field)
+    if isinstance(spec, AtomicTracker):
+        if spec.id != id:
+            raise TraitNotImplemented(
+                f"the trait bound `AtomicTracker<{spec.id}>: ListArcSafe<{id}>` is not "
+                "satisfied",
+                rule="an AtomicTracker<N> tracks only ListArc<_, N>",
+                rustc="error[E0277]: the trait bound is not satisfied",
+                fix=f"declare `{field}: kp.AtomicTracker[{id}]`")
+        return ("tracked", field)
+    if spec is None and field not in getattr(cls, "_kp_plain", ()):
+        raise BuildError(f"impl_list_arc_safe for `{name}`: `tracked_by {field}` names no "
+                         "field of the struct",
+                         rule="tracked_by delegates to one of the struct's own fields",
+                         rustc=f"error[E0609]: no field `{field}` on type `{name}`",
+                         fix=f"fields are: {', '.join(cls._kp_fields) or '(none)'}")
+    t = spec if spec is not None else cls._kp_field_types.get(field)
+    if isinstance(t, type) and getattr(t, "_kp_struct", False):
+        require_list_arc_safe(t, id, f"impl_list_arc_safe for `{name}` (tracked_by {field})")
+        return ("delegated", field)
+    if t is None or isinstance(t, FieldSpec) or isinstance(t, type):
+        shown = repr(t) if isinstance(t, FieldSpec) else type_name_of(t)
+        raise TraitNotImplemented(
+            f"impl_list_arc_safe for `{name}`: the trait bound `{shown}: ListArcSafe<{id}>` "
+            f"is not satisfied (field `{field}`)",
+            rule="tracked_by delegates both tracking hooks to the field, so the field's type "
+                 "must implement ListArcSafe<ID> itself",
+            rustc=f"error[E0277]: the trait bound `{shown}: ListArcSafe<{id}>` is not "
+                  "satisfied",
+            fix=f"track with an AtomicTracker: `{field}: kp.AtomicTracker[{id}]`, or name a "
+                "field whose struct type has its own impl_list_arc_safe")
+    # A generic field (`wrapped: kp.Unsized`, `impl{T: ListArcSafe} ... tracked_by wrapped:
+    # T`): the bound is checked on the value a ListArc is made for (require_list_arc_safe).
+    return ("delegated", field)
 
 
 def impl_list_item(T=None, *, id: int = 0, using: str = "links"):
@@ -238,7 +282,8 @@ def impl_list_item(T=None, *, id: int = 0, using: str = "links"):
 
 # -- lookups used by ListArc and List --------------------------------------------------------
 def list_arc_safe_of(T, id: int):
-    """`("untracked", None)` or `("tracked", field)` for `T: ListArcSafe<id>`, else None."""
+    """`("untracked", None)`, `("tracked", field)` or `("delegated", field)` for
+    `T: ListArcSafe<id>`, else None."""
     table = T.__dict__.get("_kp_list_arc_safe") if isinstance(T, type) else None
     return table.get(id) if table else None
 
@@ -249,22 +294,63 @@ def list_item_field(T, id: int):
     return table.get(id) if table else None
 
 
-def tracker_id(T, id: int) -> int | None:
-    """The ID of the AtomicTracker that tracks `ListArc<T, id>`, or None if untracked."""
-    entry = list_arc_safe_of(T, id)
-    return id if entry and entry[0] == "tracked" else None
+def follow_tracked_by(T, value, id: int):
+    """Follow `tracked_by` delegations from `T` (and its `value`, if known) to the type
+    that decides: returns (type, value, registration) for the last step, where the
+    registration is None when that type is not `ListArcSafe<id>`. `type` is None when a
+    generic field's value is unknown."""
+    for _ in range(16):
+        entry = list_arc_safe_of(T, id)
+        if entry is None or entry[0] != "delegated":
+            return T, value, entry
+        field = entry[1]
+        inner = getattr(value, field, None) if value is not None else None
+        declared = T._kp_field_types.get(field)
+        if isinstance(declared, type):
+            T, value = declared, inner
+        elif inner is None:
+            return None, None, entry          # generic `T`, no value to look at yet
+        else:
+            T, value = type(inner), inner
+    return T, value, None
 
 
-def require_list_arc_safe(T, id: int, op: str):
-    """Raise TraitNotImplemented unless `T: ListArcSafe<id>`; return its registration."""
-    entry = list_arc_safe_of(T, id)
+def tracking_of(T, id: int, value=None) -> str | None:
+    """How `ListArc<T, id>` is tracked, following `tracked_by` delegation: "tracked" (an
+    `AtomicTracker` at the end: `TryNewListArc`), "untracked", "generic" (it depends on a
+    wrapped value not given), or None (`T` is not `ListArcSafe<id>`).
+
+    >>> from kernelptr import binder
+    >>> wrap = binder.DTRWrap(binder.DeliverCode("BR_NOOP"))
+    >>> tracking_of(binder.DTRWrap, 0), tracking_of(binder.DTRWrap, 0, wrap)
+    ('generic', 'untracked')
+    """
+    last, _, entry = follow_tracked_by(T, value, id)
     if entry is None:
-        name = type_name_of(T)
+        return None
+    return "generic" if last is None else entry[0]
+
+
+def tracker_id(T, id: int, value=None) -> int | None:
+    """The ID of the AtomicTracker that tracks `ListArc<T, id>` (following delegation to
+    the wrapped `value`), or None if it is untracked."""
+    return id if tracking_of(T, id, value) == "tracked" else None
+
+
+def require_list_arc_safe(T, id: int, op: str, value=None):
+    """Raise TraitNotImplemented unless `T: ListArcSafe<id>` (through every `tracked_by`
+    delegation, down to the wrapped `value` when given); return `T`'s registration."""
+    last, inner, entry = follow_tracked_by(T, value, id)
+    if entry is None:
+        bad = T if list_arc_safe_of(T, id) is None else last
+        name = type_name_of(bad)
+        why = "" if bad is T else (f" (`{type_name_of(T)}` delegates its tracking to it with "
+                                   f"tracked_by, which needs `{name}: ListArcSafe<{id}>`)")
         raise TraitNotImplemented(
-            f"{op}: the trait bound `{name}: ListArcSafe<{id}>` is not satisfied",
+            f"{op}: the trait bound `{name}: ListArcSafe<{id}>` is not satisfied{why}",
             rule="ListArc<T, ID> needs T to say how it tracks ListArcs for that ID",
             rustc=f"error[E0277]: the trait bound `{name}: ListArcSafe<{id}>` is not "
                   "satisfied",
             fix=f"kp.impl_list_arc_safe({name}, id={id}, untracked=True) or "
                 f"tracked_by='<an AtomicTracker[{id}] field>'")
-    return entry
+    return list_arc_safe_of(T, id)

@@ -97,10 +97,7 @@ class List:
     @property
     def _inside(self):
         """The value (struct or lock contents) that stores this list, if any."""
-        for obj in self._heap.objects():
-            if _contains(obj.value, self, 0):
-                return (obj.value, None)
-        return None
+        return stored_in(self._heap, self)
 
     def type_str(self) -> str:
         return f"List<{self.type_name}, {self.id}>"
@@ -451,6 +448,15 @@ class List:
 
 class _NoLen(TraitNotImplemented, TypeError):
     """`len(list)`: also a TypeError, so `list(lst)` (which asks for a length hint) works."""
+
+
+def stored_in(heap, target):
+    """`(value, None)` for the heap object value (a struct) that stores `target` (a List or
+    an RBTree) in a field, or None when it lives on its own."""
+    for obj in heap.objects():
+        if _contains(obj.value, target, 0):
+            return (obj.value, None)
+    return None
 
 
 def _contains(value, target, depth: int) -> bool:

@@ -12,7 +12,7 @@ from ..raw import RawPtr
 from ..result import Err, Ok
 from ..types_ import type_name_of
 from ..unique import UniqueArc
-from .links import require_list_arc_safe, tracker_id
+from .links import follow_tracked_by, require_list_arc_safe, tracker_id
 
 __all__ = ["ListArc", "current_holder", "expect_handle"]
 
@@ -47,26 +47,45 @@ def expect_handle(value, cls, op: str, expected: str):
 
 
 def _on_create(obj, id: int) -> None:
-    """`ListArcSafe::on_create_list_arc_from_unique`: a tracker stores true."""
-    tid = tracker_id(obj.type, id)
+    """`ListArcSafe::on_create_list_arc_from_unique`: the tracker (reached through any
+    `tracked_by` delegation) stores true."""
+    tid = tracker_id(obj.type, id, obj.value)
     if tid is not None:
         obj.trackers[tid] = True
 
 
 def _on_drop(obj, id: int) -> None:
-    """`ListArcSafe::on_drop_list_arc`: a tracker stores false (Release)."""
-    tid = tracker_id(obj.type, id)
+    """`ListArcSafe::on_drop_list_arc`: the tracker stores false (Release)."""
+    tid = tracker_id(obj.type, id, obj.value)
     if tid is not None:
         obj.trackers[tid] = False
 
 
-def _require_tracked(T, id: int, op: str) -> None:
-    require_list_arc_safe(T, id, op)
-    if tracker_id(T, id) is None:
-        name = type_name_of(T)
+def _require_tracked(handle, obj, id: int, op: str) -> None:
+    """`T: TryNewListArc<id>`, following `tracked_by` delegation, or TraitNotImplemented."""
+    T = obj.type
+    require_list_arc_safe(T, id, op, obj.value)
+    if handle._vtable is not None:
+        name = handle._pointee_name()
         raise TraitNotImplemented(
-            f"{op}: the trait bound `{name}: TryNewListArc<{id}>` is not satisfied "
-            f"(`{name}` is `untracked` for ID {id})",
+            f"{op}: the trait bound `{name}: TryNewListArc<{id}>` is not satisfied: through "
+            f"`dyn {handle._dyn_name}` only the trait's supertraits are known, and "
+            "TryNewListArc is not one",
+            rule="try_from_arc needs T: TryNewListArc; a trait object only has what its "
+                 "trait declares (ListArcSafe may be a supertrait, TryNewListArc is not)",
+            rustc=f"error[E0277]: the trait bound `{name}: TryNewListArc<{id}>` is not "
+                  "satisfied",
+            fix="keep a concrete Arc for try_from_arc (Binder keeps reply_work as "
+                "DArc<ThreadError>) and coerce the ListArc afterwards: la.into_dyn(Trait)")
+    if tracker_id(T, id, obj.value) is None:
+        name = obj.type_name
+        last, inner, _ = follow_tracked_by(T, obj.value, id)
+        how = (f"`{name}` is `untracked` for ID {id}" if last is T else
+               f"`{name}` delegates its tracking (tracked_by) to "
+               f"`{type_name_of(inner if inner is not None else last)}`, which is "
+               f"`untracked` for ID {id}")
+        raise TraitNotImplemented(
+            f"{op}: the trait bound `{name}: TryNewListArc<{id}>` is not satisfied ({how})",
             rule="an untracked type cannot tell whether a ListArc already exists, so it only "
                  "gets a ListArc from a UniqueArc, where you own every reference",
             rustc=f"error[E0277]: the trait bound `{name}: TryNewListArc<{id}>` is not "
@@ -124,7 +143,7 @@ class ListArc(DerefHandle):
     @classmethod
     def new(cls, value, flags: Flags, id: int = 0) -> "ListArc":
         """`ListArc::new(value, flags)`: can fail only by allocation (behaviour 24)."""
-        require_list_arc_safe(type(value), id, "ListArc::new")
+        require_list_arc_safe(type(value), id, "ListArc::new", value)
         obj = allocate_arc_inner(value, flags, "ListArc::new")
         _on_create(obj, id)
         la = cls(obj, id=id)
@@ -134,7 +153,8 @@ class ListArc(DerefHandle):
 
     @classmethod
     def from_unique(cls, u, id: int = 0) -> "ListArc":
-        """`ListArc::from(UniqueArc)`: always works, you own every reference (behaviour 23)."""
+        """`ListArc::from(UniqueArc)` (or from `Pin<UniqueArc>`): always works, you own every
+        reference (behaviour 23)."""
         obj = cls._take_unique(u, (id,), "ListArc::from_unique")
         _on_create(obj, id)
         la = cls(obj, id=id)
@@ -144,21 +164,57 @@ class ListArc(DerefHandle):
 
     @classmethod
     def pair_from_unique(cls, u, ids=(0, 1)) -> tuple["ListArc", "ListArc"]:
-        """`ListArc::pair_from_unique`: two ListArcs with different IDs, count 2 (32)."""
+        """`ListArc::pair_from_unique`: two ListArcs with different IDs from a `UniqueArc<T>`,
+        count 2 (behaviour 32)."""
+        return cls._pair(u, ids, "ListArc::pair_from_unique", pinned=False)
+
+    @classmethod
+    def pair_from_pin_unique(cls, u, ids=(0, 1)) -> tuple["ListArc", "ListArc"]:
+        """`ListArc::pair_from_pin_unique`: the same from a `Pin<UniqueArc<T>>` (for
+        example what `Arc::into_unique_or_drop` returns).
+
+        >>> import kernelptr as kp
+        >>> heap = kp.reset()
+        >>> @kp.impl_list_arc_safe(id=1, untracked=True)
+        ... @kp.impl_list_arc_safe(id=0, untracked=True)
+        ... @kp.struct
+        ... class Both:
+        ...     n: int
+        >>> u = kp.UniqueArc.pin_init(Both(1), kp.GFP_KERNEL)
+        >>> [la.type_str() for la in kp.ListArc.pair_from_pin_unique(u)]
+        ['ListArc<Both, 0>', 'ListArc<Both, 1>']
+        """
+        return cls._pair(u, ids, "ListArc::pair_from_pin_unique", pinned=True)
+
+    @classmethod
+    def _pair(cls, u, ids, op: str, *, pinned: bool):
+        if not (isinstance(ids, tuple) and len(ids) == 2 and
+                all(isinstance(i, int) and not isinstance(i, bool) and i >= 0 for i in ids)):
+            raise TypeMismatch(f"{op}: ids={ids!r} is not two list IDs",
+                               rule="the two IDs are const generics `ID` and `ID2: u64`",
+                               rustc="error[E0308]: mismatched types (expected `u64`)",
+                               fix="ids=(0, 1)")
         id1, id2 = ids
         if id1 == id2:
             raise BuildError(
-                f"ListArc::pair_from_unique::<{id1}, {id2}>: build_assert!(ID != ID2) failed",
+                f"{op}::<{id1}, {id2}>: build_assert!(ID != ID2) failed",
                 rule="two ListArcs with the same ID would both own the same links",
                 rustc="error: build_assert! failed (the kernel refuses to link)",
                 fix="use two different IDs, e.g. ids=(0, 1)")
-        obj = cls._take_unique(u, ids, "ListArc::pair_from_unique")
+        if isinstance(u, UniqueArc) and u.is_live() and u.pinned != pinned:
+            want, other = ("Pin<UniqueArc<T>>", "pair_from_unique") if pinned else \
+                ("UniqueArc<T>", "pair_from_pin_unique")
+            raise TypeMismatch(f"{op}: expected `{want}`, found `{u.type_str()}`",
+                               rule=f"{op.split('::')[1]} takes a {want}",
+                               rustc=f"error[E0308]: mismatched types: expected `{want}`",
+                               fix=f"use ListArc.{other}(u)")
+        obj = cls._take_unique(u, ids, op)
         _on_create(obj, id1)
         _on_create(obj, id2)
         obj.refcount.inc()
         first, second = cls(obj, id=id1), cls(obj, id=id2)
-        obj.heap.emit("ListArc::pair_from_unique", f"ListArc<_, {id1}> and ListArc<_, {id2}> "
-                      f"from one UniqueArc; refcount {count_text(obj)}", (obj.address,))
+        obj.heap.emit(op, f"ListArc<_, {id1}> and ListArc<_, {id2}> from one UniqueArc; "
+                      f"refcount {count_text(obj)}", (obj.address,))
         return first, second
 
     @staticmethod
@@ -177,7 +233,7 @@ class ListArc(DerefHandle):
                       "known here",
                 fix="make the ListArc from the concrete UniqueArc, then la.into_dyn(Trait)")
         for i in ids:
-            require_list_arc_safe(obj.type, i, op)
+            require_list_arc_safe(obj.type, i, op, obj.value)
         u._retire("moved", op)
         obj.unique = False
         return obj
@@ -188,7 +244,7 @@ class ListArc(DerefHandle):
         `Err(a)`, the same Arc, count unchanged (behaviours 26, 27)."""
         expect_handle(a, Arc, "ListArc::try_from_arc", "Arc<T>")
         obj = a._check("ListArc::try_from_arc")
-        _require_tracked(obj.type, id, "ListArc::try_from_arc")
+        _require_tracked(a, obj, id, "ListArc::try_from_arc")
         if not cls._try_new(obj, id):
             obj.heap.emit("ListArc::try_from_arc", f"tracker says a ListArc<_, {id}> exists: "
                           "Err(arc) handed back, refcount unchanged", (obj.address,))
@@ -202,7 +258,7 @@ class ListArc(DerefHandle):
     @staticmethod
     def _try_new(obj, id: int) -> bool:
         """`TryNewListArc::try_new_list_arc`: compare-exchange the tracker false -> true."""
-        tid = tracker_id(obj.type, id)
+        tid = tracker_id(obj.type, id, obj.value)
         if obj.trackers.get(tid):
             return False
         obj.trackers[tid] = True
@@ -214,7 +270,7 @@ class ListArc(DerefHandle):
         """`ListArc::try_from_arc_borrow`: a ListArc (+1) or None (behaviour 28)."""
         expect_handle(b, ArcBorrow, "ListArc::try_from_arc_borrow", "ArcBorrow<'_, T>")
         obj = b._check("ListArc::try_from_arc_borrow")
-        _require_tracked(obj.type, id, "ListArc::try_from_arc_borrow")
+        _require_tracked(b, obj, id, "ListArc::try_from_arc_borrow")
         if not cls._try_new(obj, id):
             obj.heap.emit("ListArc::try_from_arc_borrow", f"a ListArc<_, {id}> exists: None",
                           (obj.address,))

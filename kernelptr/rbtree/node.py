@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..flags import Flags
 from ..heap import current_heap
 from ..ownership import Handle, drop_value
+from ..types_ import type_name_of
 
 __all__ = ["RBTreeNode", "RBTreeNodeReservation", "RB_NODE_SIZE"]
 
@@ -116,7 +117,7 @@ def _fill(obj, key, value) -> None:
     where = f"Node at {obj.address:#x}"
     obj.value = _NodeData(_move_in(key, where), _move_in(value, where))
     obj.uninit = False
-    obj.type_name = f"Node<{type(key).__name__}, {type(value).__name__}>"
+    obj.type_name = f"Node<{type_name_of(key)}, {type_name_of(value)}>"
     obj.touch()
 
 

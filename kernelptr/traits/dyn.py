@@ -79,11 +79,14 @@ def into_dyn(handle, trait):
     wrapper struct whose last field is `kp.Unsized`, the wrapped value's type is coerced
     (`ListArc<Wrapper<Ping>>` -> `ListArc<Wrapper<dyn WorkItem>>`).
 
-    On a `UniqueArc` the model allows the coercion (the course contract asks for it), but the
-    kernel's `UniqueArc` has no `CoerceUnsized` impl: real code converts to `Arc` first.
+    A `UniqueArc` has no unsizing coercion in the kernel (no `CoerceUnsized`, no
+    `CoercePointee` derive, as `check_dispatch_from_dyn(kp.UniqueArc)` reports): refused with
+    `TypeMismatch` (rustc E0308), changing nothing; convert it to an `Arc` first.
     """
     op = f"into_dyn({getattr(trait, '__name__', trait)})"
     obj = handle._check(op)
+    if handle.kind == "UniqueArc":
+        raise _no_unsizing(handle, trait, op)
     if handle._vtable is not None:
         raise TypeMismatch(
             f"{op}: {handle.type_str()} is already a trait object",
@@ -108,6 +111,22 @@ def into_dyn(handle, trait):
     obj.heap.emit("CoerceUnsized", f"{before} -> {new.type_str()}: fat pointer (data "
                   f"{obj.data_address:#x}, vtable {vt.address:#x})", (obj.address,))
     return new
+
+
+def _no_unsizing(handle, trait, op: str) -> TypeMismatch:
+    """`UniqueArc<T>` -> `UniqueArc<dyn Trait>`: no `CoerceUnsized` impl exists."""
+    name = getattr(trait, "__name__", str(trait))
+    found = handle.type_str()
+    wanted = found.replace(f"<{handle._pointee_name()}>", f"<dyn {name}>", 1)
+    return TypeMismatch(
+        f"{found}.{op}: a UniqueArc has no unsizing coercion to `{wanted}`",
+        rule="only pointers that implement CoerceUnsized coerce to a trait object; the kernel "
+             "derives CoercePointee for Arc, ArcBorrow and ListArc, but not for UniqueArc "
+             "(see kp.check_dispatch_from_dyn(kp.UniqueArc))",
+        rustc=f"error[E0308]: mismatched types: expected `{wanted}`, found `{found}`",
+        fix=f"convert it to an Arc first (free, count stays 1): "
+            f"kp.Arc.from_unique(u).into_dyn({name}), or make a ListArc: "
+            f"kp.ListArc.from_unique(u).into_dyn({name})")
 
 
 def _require_list_arc_safe_dyn(handle, trait, op: str) -> None:

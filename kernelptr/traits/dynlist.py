@@ -11,7 +11,7 @@ from . import dyn
 from .receiver import PointerAlias
 from .trait import Trait, register_on
 
-__all__ = ["Unsized", "impl_dyn_list_item", "dyn_type", "holds_dyn", "refuse_trait",
+__all__ = ["Unsized", "impl_dyn_list_item", "dyn_type", "subscript", "holds_dyn", "refuse_trait",
            "accept", "coerce_at_push", "object_of", "read_self_ptr"]
 
 
@@ -48,9 +48,54 @@ def dyn_type(cls, trait) -> type:
     return specs[trait]
 
 
-def _class_getitem(cls, item):
+def subscript(cls, item):
+    """`Struct[X]` for every `@kp.struct` (its `__class_getitem__`): `Wrapper[Trait]` is
+    `Wrapper<dyn Trait>` only for a wrapper declared with `impl_dyn_list_item(Trait, ...)`
+    (the one route to `List(Wrapper[Trait])`); `Wrapper[Self]` names the generic wrapper in
+    an annotation. Anything else is a typed error, never a bare `TypeError`.
+
+    >>> import kernelptr as kp
+    >>> class Job(kp.Trait):
+    ...     def name(self): ...
+    >>> @kp.impl_list_item(id=0, using="links")
+    ... @kp.impl_list_arc_safe(id=0, untracked=True)
+    ... @kp.struct
+    ... class Wrapper:
+    ...     links: kp.ListLinks[0]
+    ...     wrapped: kp.Unsized
+    >>> Wrapper[Job]
+    Traceback (most recent call last):
+    kernelptr.errors.TraitNotImplemented: `Wrapper<dyn Job>` is not a list item: the trait bound `Wrapper<dyn Job>: ListItem<0>` is not satisfied...
+    """
+    name = type_name_of(cls)
+    if _unsized_field(cls) is None:
+        raise TypeMismatch(
+            f"`{name}[{getattr(item, '__name__', item)!s}]`: struct `{name}` takes no type "
+            "parameter",
+            rule="only a struct with a generic last field (`wrapped: kp.Unsized`, "
+                 "`T: ?Sized`) can be applied to a type",
+            rustc="error[E0107]: struct takes 0 generic arguments but 1 generic argument was "
+                  "supplied",
+            fix=f"write `{name}` alone, or give it a last field `wrapped: kp.Unsized`")
     if isinstance(item, type) and issubclass(item, Trait):
-        return dyn_type(cls, item)
+        if item in cls.__dict__.get("_kp_dyn_items", ()):
+            return dyn_type(cls, item)
+        ids = sorted(cls.__dict__.get("_kp_list_item", {})) or [0]
+        i, trait = ids[0], item.__name__
+        declared = ("is a list item only in its concrete form (impl_list_item), whose links "
+                    "sit at a fixed offset" if cls.__dict__.get("_kp_list_item") else
+                    f"has no ListItem impl for `dyn {trait}`")
+        raise TraitNotImplemented(
+            f"`{name}<dyn {trait}>` is not a list item: the trait bound "
+            f"`{name}<dyn {trait}>: ListItem<{i}>` is not satisfied (`{name}` {declared})",
+            rule="a List of trait objects needs `impl ListItem<ID> for Wrapper<dyn Trait>` "
+                 "using ListLinksSelfPtr, which stores the fat self pointer on insertion "
+                 "(impl ListItem<0> for DTWrap<dyn Foo> in the kernel)",
+            rustc=f"error[E0277]: the trait bound `{name}<dyn {trait}>: ListItem<{i}>` is not "
+                  "satisfied",
+            fix=f"declare the wrapper with @kp.impl_dyn_list_item({trait}, id={i}, "
+                f"using='links') (links: kp.ListLinksSelfPtr[{i}], last field kp.Unsized) "
+                f"instead of kp.impl_list_item; then kp.List({name}[{trait}])")
     return PointerAlias(cls, item)
 
 
@@ -59,8 +104,9 @@ def impl_dyn_list_item(trait, *, id: int = 0, using: str = "links"):
     self.links }; } }`, as a class decorator on the wrapper struct.
 
     The struct's last field must be `kp.Unsized` and `using` a `kp.ListLinksSelfPtr[id]`;
-    `Wrapper[Trait]` is then `Wrapper<dyn Trait>`, the type a `kp.List` can hold. Put it
-    above `kp.impl_list_arc_safe`.
+    `Wrapper[Trait]` is then `Wrapper<dyn Trait>`, the type a `kp.List` can hold. This is the
+    only route to `kp.List(Wrapper[Trait])`: a wrapper declared with `kp.impl_list_item` is a
+    list item only as itself. Put it above `kp.impl_list_arc_safe`.
 
     >>> import kernelptr as kp
     >>> class Job(kp.Trait):
@@ -100,9 +146,10 @@ def impl_dyn_list_item(trait, *, id: int = 0, using: str = "links"):
         require_list_arc_safe(cls, id, f"impl ListItem<{id}> for {name}<dyn "
                                        f"{trait.__name__}>")
         cls._kp_unsized_field = last
-        if "__class_getitem__" not in cls.__dict__:
-            cls.__class_getitem__ = classmethod(_class_getitem)
+        if "_kp_dyn_items" not in cls.__dict__:
+            cls._kp_dyn_items = ()
             _name_by_wrapped(cls, last)
+        cls._kp_dyn_items += (trait,)
         register_on(dyn_type(cls, trait), "_kp_list_item", id, using)
         return cls
 

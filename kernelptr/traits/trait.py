@@ -73,7 +73,9 @@ class Trait:
 
 def vtable(trait: type) -> type:
     """`#[vtable]` on a trait: every method becomes optional and gets `HAS_<NAME> = False`;
-    the impl sets `HAS_<NAME> = True` for the methods it defines (behaviour 76).
+    the impl sets `HAS_<NAME> = True` for the methods it defines (behaviour 76). On either
+    side a `HAS_<NAME>` written by hand is kept, as `rust/macros/vtable.rs` skips consts
+    that are already declared.
 
     >>> import kernelptr as kp
     >>> @kp.vtable
@@ -157,6 +159,8 @@ def impl_trait(trait: type):
         if trait._kp_vtable_attr:
             for name in trait._kp_methods:
                 const = f"HAS_{name.upper()}"
+                if const in cls.__dict__:
+                    continue            # `#[vtable]` skips a const the impl wrote itself
                 setattr(cls, const, name in cls.__dict__ or bool(getattr(trait, const)))
         return cls
 

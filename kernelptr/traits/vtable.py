@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..errors import TraitNotImplemented, TypeMismatch
+from ..errors import BuildError, TraitNotImplemented, TypeMismatch
 from ..heap import current_heap
 from ..snapshot import VtableSnap
 from ..types_ import size_align_of, type_name_of
@@ -130,6 +130,17 @@ class CVtable:
         self.type = typ
         self.defaults = dict(defaults or {})
         funcs = impl_of(typ, trait)
+        for n in trait._kp_methods:
+            if getattr(typ, f"HAS_{n.upper()}") and funcs[n] is None:
+                raise BuildError(
+                    f"impl {trait.__name__} for {type_name_of(typ)} declares HAS_{n.upper()} "
+                    f"= true but defines no `{n}`: the table would point at the trait's "
+                    "default body",
+                    rule="a #[vtable] default body is `build_error!(VTABLE_DEFAULT_ERROR)`: "
+                         "the build fails as soon as anything can call it",
+                    rustc="error: the build_error! in the default body fails the build "
+                          "(VTABLE_DEFAULT_ERROR)",
+                    fix=f"define {n} in the impl, or set HAS_{n.upper()} = False")
         self._functions = {n: (funcs[n] if getattr(typ, f"HAS_{n.upper()}") else None)
                            for n in trait._kp_methods}
         self.slots = {n: (None if f is None else
