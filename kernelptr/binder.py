@@ -8,6 +8,7 @@ from .list.list_arc import expect_handle
 from .lock import SpinLock
 from .ownership import register_expander
 from .result import Err
+from .rust import compound
 from .struct import struct
 from .traits import Trait, Unsized, impl_dyn_list_item, impl_trait
 
@@ -53,6 +54,7 @@ class DTRWrap:
     wrapped: Unsized
 
 
+@compound("DTRWrap::arc_try_new({value})?")
 def arc_try_new(value, flags: Flags = GFP_KERNEL) -> ListArc:
     """`DTRWrap::arc_try_new(val)`: allocate the wrapper as a `DLArc<T>` (may fail)."""
     return ListArc.new(DTRWrap(value), flags)
@@ -108,6 +110,7 @@ class Thread:
     (1, ['BR_NOOP'])
     """
 
+    @compound("Thread::new({name})?")
     def __init__(self, name: str = "thread", flags: Flags = GFP_KERNEL):
         self.name = name
         self.inner = SpinLock(_InnerThread(), f"{name}.inner")
@@ -115,6 +118,7 @@ class Thread:
         self.reply_work = arc_try_new(ThreadError("BR_FAILED_REPLY"), flags).into_arc()
         self.log: list[str] = []
 
+    @compound("{self}.push_work({work})")
     def push_work(self, work):
         """`push_work`: take the lock, queue `work` (a `DLArc<dyn DeliverToRead>`; a concrete
         one is coerced) without allocating; `FailedDead(work)` if the thread is dead
@@ -129,11 +133,13 @@ class Thread:
             inner.work_list.push_back(work)
             return PushWorkOk
 
+    @compound("{self}.pop_work()", option=True)
     def pop_work(self):
         """`pop_work`: the next `DLArc<dyn DeliverToRead>`, or None (takes the lock)."""
         with self.inner.lock() as guard:
             return guard.value.work_list.pop_front()
 
+    @compound("{self}.push_reply_work()")
     def push_reply_work(self):
         """Queue the preallocated `reply_work` again: `ListArc::try_from_arc` fails while it
         is still queued, and the driver logs instead of queuing twice (behaviour 78). On a
@@ -149,6 +155,7 @@ class Thread:
             res.work.drop()
         return res
 
+    @compound("{self}.do_work({writer})?")
     def do_work(self, writer: list) -> int:
         """Deliver every queued item: `pop_work().into_arc().do_work(self, writer)`, a
         by-value `Arc` receiver dispatched through the trait object. Returns the count."""
@@ -158,6 +165,7 @@ class Thread:
             n += 1
         return n
 
+    @compound("{self}.release()")
     def release(self) -> int:
         """The thread exits: mark it dead and take its work under the lock, then cancel each
         item after unlocking (destructors never run inside the spinlock)."""

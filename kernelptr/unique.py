@@ -6,6 +6,7 @@ from .arc import Arc, allocate_arc_inner, check_unplaced, release
 from .deref import DerefHandle
 from .errors import MutabilityError, NotClone, UndefinedBehavior
 from .flags import Flags
+from .rust import Stmt, alloc_expr, implicit, rust_ident, write_expr
 
 __all__ = ["UniqueArc", "Uninit"]
 
@@ -67,7 +68,8 @@ class UniqueArc(DerefHandle):
         obj = allocate_arc_inner(value, flags, "UniqueArc::new")
         u = cls(obj)
         obj.heap.emit("UniqueArc::new", f"{obj.type_name} allocated at {obj.address:#x}, "
-                      "refcount 1 (unique)", (obj.address,))
+                      "refcount 1 (unique)", (obj.address,),
+                      rust=Stmt(alloc_expr("UniqueArc", value, flags), result=u, mut=True))
         return u
 
     @classmethod
@@ -83,7 +85,8 @@ class UniqueArc(DerefHandle):
         obj.uninit = True
         u = cls(obj)
         obj.heap.emit("UniqueArc::new_uninit", f"uninitialised {obj.type_name} allocated at "
-                      f"{obj.address:#x}", (obj.address,))
+                      f"{obj.address:#x}", (obj.address,),
+                      rust=Stmt("UniqueArc::new_uninit({})?", flags, result=u))
         return u
 
     def write(self, value) -> "UniqueArc":
@@ -99,6 +102,7 @@ class UniqueArc(DerefHandle):
                 rustc="error[E0599]: no method named `write` found for `UniqueArc<T>`",
                 fix="assign fields directly (u.field = value): a UniqueArc is mutable")
         check_unplaced(value, "UniqueArc::write")
+        rust = write_expr(self, value)
         self._retire("moved", "UniqueArc::write")
         obj.value = value
         obj.uninit = False
@@ -110,7 +114,8 @@ class UniqueArc(DerefHandle):
         obj.touch()
         u = UniqueArc(obj)
         obj.heap.emit("UniqueArc::write", f"{obj.type_name} written in place at "
-                      f"{obj.data_address:#x}; no allocation", (obj.address,))
+                      f"{obj.data_address:#x}; no allocation", (obj.address,),
+                      rust=rust.returning(u, mut=True))
         return u
 
     def assume_init(self) -> "UniqueArc":
@@ -163,19 +168,21 @@ class UniqueArc(DerefHandle):
             # INVARIANT: a handle stored in a field is owned by the struct (moved in).
             value = value._transfer(f"moved into {cls.__name__}.{key}")
             object.__setattr__(value, "_inside", (target, key))
+        rust = Stmt("{}.%s = {}" % rust_ident(key), self, value)
         object.__setattr__(target, key, value)
-        drop_value([old])                     # Rust drops the overwritten value
+        with implicit("the old value of {}.%s is dropped" % key, self):
+            drop_value([old])                 # Rust drops the overwritten value
         obj = self._obj
         obj.touch()
         obj.heap.emit("UniqueArc::deref_mut", f"{obj.type_name}.{key} = {safe_repr(value)}",
-                      (obj.address,))
+                      (obj.address,), rust=rust)
 
     def drop(self) -> None:
         """Drop the only reference: the object is freed."""
         obj = self._consume("UniqueArc::drop", "dropped")
         obj.unique = False
         summary = release(obj, "UniqueArc::drop")
-        obj.heap.emit("UniqueArc::drop", summary, (obj.address,))
+        obj.heap.emit("UniqueArc::drop", summary, (obj.address,), rust=Stmt("drop({})", self))
 
     def into_arc(self) -> Arc:
         """`Arc::from(u)` written as a method: the same as `kp.Arc.from_unique(u)`."""

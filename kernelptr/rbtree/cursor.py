@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..errors import BorrowError, UseAfterMove
+from ..rust import Stmt
 
 __all__ = ["CursorMut"]
 
@@ -84,10 +85,12 @@ class CursorMut:
         i = self._index
         node = tree._unlink(i)
         nxt = tree._cursor(i) if i < len(tree._nodes) else tree._cursor(i - 1)
+        result = (nxt, node)
         tree._heap.emit("CursorMut::remove_current", f"node for key {node.key!r} unlinked; "
                         f"cursor {'moved on' if nxt else 'gone (tree empty)'}",
-                        (node._obj.address,))
-        return nxt, node
+                        (node._obj.address,), rust=Stmt("{}.remove_current()", self,
+                                                        result=result))
+        return result
 
     def __repr__(self) -> str:
         if self._state != "live":

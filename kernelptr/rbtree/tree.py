@@ -7,6 +7,7 @@ import bisect
 from ..errors import TypeMismatch, UseAfterMove
 from ..flags import Flags
 from ..heap import current_heap
+from ..rust import Stmt, compound, implicit, ref
 from .cursor import CursorMut
 from .node import RBTreeNode, free_node
 
@@ -121,9 +122,12 @@ class RBTree:
             summary = (f"key {key!r} existed: node {old_obj.address:#x} replaced "
                        f"(rb_replace_node) and returned; no allocation")
         self._generation += 1
-        self._heap.emit("RBTree::insert", summary, (obj.address,))
+        self._heap.emit("RBTree::insert", summary, (obj.address,),
+                        rust=Stmt("{}.insert({})", self, node, result=old, option=True,
+                                  none_note="the key was new"))
         return old
 
+    @compound("{self}.try_create_and_insert({key}, {value}, {flags})?")
     def try_create_and_insert(self, key, value, flags: Flags) -> RBTreeNode | None:
         """`try_create_and_insert(key, value, flags)`: allocate a node (may fail with
         AllocError, changing nothing), then insert it (behaviour 62)."""
@@ -146,9 +150,12 @@ class RBTree:
             return None
         node = self._unlink(i)
         self._heap.emit("RBTree::remove_node", f"node for key {key!r} unlinked and returned",
-                        (node._obj.address,))
+                        (node._obj.address,),
+                        rust=Stmt("{}.remove_node({})", self, ref(key), result=node,
+                                  option=True))
         return node
 
+    @compound("{self}.remove(&{key})", option=True)
     def remove(self, key):
         """`remove(&key)`: the value (its node freed), or None (behaviour 65)."""
         node = self.remove_node(key)
@@ -178,12 +185,13 @@ class RBTree:
         values."""
         self._live("drop(RBTree)")
         nodes, self._nodes, self._keys = self._nodes, [], []
-        for obj in nodes:
-            obj.hold("rbtree", -1)
-            free_node(obj)
+        with implicit("drop({}) frees every node", self):
+            for obj in nodes:
+                obj.hold("rbtree", -1)
+                free_node(obj)
         self._dropped = True
         self._heap.emit("RBTree::drop", f"{len(nodes)} node(s) freed",
-                        tuple(o.address for o in nodes))
+                        tuple(o.address for o in nodes), rust=Stmt("drop({})", self))
 
     def __repr__(self) -> str:
         if self._dropped:
