@@ -99,7 +99,7 @@ class Recording:
         # finished, so its result is bound to a name. The same names are the operands' now.
         frame = user_frame(3)
         names = names_in(frame)
-        self._resolve(frame, names)
+        self._resolve(frame, names, event.location)
         self._transcript.add(event, self.heap._rust_step, names, frame)
         if self._journal is None:
             self._journal = Journal(self.heap)
@@ -108,11 +108,11 @@ class Recording:
         if path and path not in self._sources:
             self._sources[path] = linecache.getlines(path)
 
-    def _resolve(self, frame, names=None) -> None:
+    def _resolve(self, frame, names=None, location=None) -> None:
         if not self._pending:
             return
         names = names_in(frame) if names is None else names
-        self._transcript.settle(names, frame)
+        self._transcript.settle(names, frame, location)
         indices = self._journal.resolve([capture for _, capture in self._pending], names)
         for (event, _), i in zip(self._pending, indices):
             self.frames.append(Frame(event, _journal=self._journal, _index=i))

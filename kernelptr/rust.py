@@ -103,12 +103,12 @@ class _Ref:
 
 def ref(x) -> _Ref:
     """The operand `&x`."""
-    return _Ref(x, "&")
+    return _Ref(_freeze(x), "&")
 
 
 def mut_ref(x) -> _Ref:
     """The operand `&mut x`."""
-    return _Ref(x, "&mut ")
+    return _Ref(_freeze(x), "&mut ")
 
 
 def _rust_str(text: str, prefix: str = "") -> str:
@@ -305,8 +305,10 @@ class Stmt:
     `let mut`; `option` marks an `Option` result; `must_use` binds an unnamed result to `_`;
     `typed` always writes the binding's type (a coercion is made by the type); `unnamed` is the
     binding for a result the learner did not name (a lock guard must be held by something);
-    `inline` is the template used when a later step consumes the result; `ty` the result's
-    Rust type when it is no handle; `none_note` explains an empty `Option`.
+    `inline` is the template used when a later step consumes the result (and, with `coerce`,
+    when the result is bound: `let d: ListArc<dyn T> = w;`, the type does the coercion);
+    `ty` the result's Rust type when it is no handle; `none_note` explains an empty `Option`;
+    `note` is a comment after the statement.
 
     >>> import kernelptr as kp
     >>> heap = kp.reset(); a = kp.Arc.new(1, kp.GFP_KERNEL)
@@ -315,11 +317,11 @@ class Stmt:
     """
 
     __slots__ = ("template", "operands", "result", "mut", "option", "must_use", "typed",
-                 "unnamed", "inline", "ty", "none_note", "note")
+                 "unnamed", "inline", "ty", "none_note", "note", "coerce")
 
     def __init__(self, template: str, *operands, result=_NO, mut=False, option=False,
                  must_use=False, typed=False, unnamed=None, inline=None, ty=None,
-                 none_note="", note=""):
+                 none_note="", note="", coerce=False):
         if isinstance(template, Code):          # ready-made Rust: braces are not fields
             template, operands = "{}", (template,) + operands
         self.template = template
@@ -334,6 +336,7 @@ class Stmt:
         self.ty = ty
         self.none_note = none_note
         self.note = note
+        self.coerce = coerce
 
     def returning(self, result, **kw) -> "Stmt":
         """This statement with its result set (and other options); returns self."""
@@ -385,7 +388,7 @@ def _finish(stmt: Stmt, namer, binding, *, consumed=False, typed=False, ty=None)
 
 
 def _statement(stmt: Stmt, namer, binding, *, consumed, typed, ty) -> str:
-    expr = stmt.expr(namer)
+    expr = stmt.expr(namer, inline=stmt.coerce and binding is not None and not consumed)
     if expr.startswith("//"):
         return expr
     suffix, note = "", ""
@@ -429,7 +432,7 @@ class _Implicit:
 class _Call:
     """A model-level call the learner made as one statement; its steps are inside it."""
 
-    __slots__ = ("stmt", "label", "ended", "binding", "resolved")
+    __slots__ = ("stmt", "label", "ended", "binding", "resolved", "consumed")
 
     def __init__(self, stmt: Stmt, label: str):
         self.stmt = stmt
@@ -437,6 +440,7 @@ class _Call:
         self.ended = False
         self.binding = None
         self.resolved = False
+        self.consumed = False
 
 
 _CONTEXT: list = []
@@ -505,7 +509,8 @@ class Step:
             base = f"// {self.implicit.stmt.expr(namer)}: {_strip(base)}"
         if self.call is None:
             return base
-        outer = _finish(self.call.stmt, namer, call_binding, ty=rust_type(self.call.stmt.result))
+        outer = _finish(self.call.stmt, namer, call_binding, consumed=self.call.consumed,
+                        ty=rust_type(self.call.stmt.result))
         inner = _strip(base)
         if outer.startswith("//"):
             return f"{outer}: {inner}"
@@ -515,7 +520,9 @@ class Step:
 def capture(stmt) -> Step | None:
     """At emit: the step for `stmt` (None for plain text)."""
     if not isinstance(stmt, Stmt):
-        return None
+        if not stmt:
+            return None
+        stmt = Stmt(Code(stmt))
     call = next((c for c in _CONTEXT if isinstance(c, _Call)), None)
     imp = next((c for c in reversed(_CONTEXT) if isinstance(c, _Implicit)), None)
     ty = stmt.ty if stmt.ty is not None else (rust_type(stmt.result) if stmt.has_result
@@ -613,6 +620,11 @@ class _Namer:
         entry = self._scan().get(id(o))
         if entry is not None and entry[1] is o:
             return entry[0]
+        from .result import Err, Ok
+
+        for key, value in self._scan().values():   # `r = q.enqueue(x)`: x travels in r
+            if isinstance(value, (Ok, Err)) and value.value is o:
+                return key
         return None
 
     def name(self, o, *, target: bool = False) -> str | None:
@@ -675,11 +687,10 @@ class _Namer:
             own = self.name(result, target=True)
             if own is not None:
                 return own
-            parts = [self.name(r, target=True) if not isinstance(r, (int, str, float)) else
-                     None for r in result]
-            if parts and all(p is not None and _IDENT.match(p.replace("r#", ""))
-                             for p in parts):
-                return "(" + ", ".join(parts) + ")"
+            parts = [self.name(r, target=True) for r in result]
+            if any(p is not None for p in parts) and all(
+                    p is None or _IDENT.match(p.replace("r#", "")) for p in parts):
+                return "(" + ", ".join(p or "_" for p in parts) + ")"
             return None
         return self.name(result, target=True)
 
@@ -774,7 +785,22 @@ class Transcript:
         consumed)."""
         for entry in reversed(self.entries[-self._WINDOW - 1:-1]):
             step = entry.step
-            if step is None or entry.consumed or step.call is not call or step.stmt.unnamed:
+            if step is None:
+                continue
+            other = step.call
+            if other is not None and other is not call and other.ended:
+                # the result of an earlier compound call of the same statement
+                if entry.event.location != event.location:
+                    return None
+                if other.stmt.result is o and other.binding is None and not other.consumed:
+                    other.consumed = other.resolved = True
+                    texts = next(e.call_operands for e in self.entries
+                                 if e.step is not None and e.step.call is other and
+                                 e.call_operands is not None)
+                    return other.stmt.expr(_Bound(texts)) + (
+                        ".ok_or(ENOENT)?" if other.stmt.option else "")
+                continue
+            if entry.consumed or other is not call or step.stmt.unnamed:
                 continue
             if entry.event.location != event.location:
                 return None
@@ -785,10 +811,13 @@ class Transcript:
                     ".ok_or(ENOENT)?" if step.stmt.option and o is not None else "")
         return None
 
-    def settle(self, names, frame) -> None:
-        """After a statement: the names its results are bound to now."""
+    def settle(self, names, frame, location=None) -> None:
+        """After a statement: the names its results are bound to now. Steps of the statement
+        still running (at `location`) wait: `a, b = f(), g()` binds after both."""
         namer = _Namer(frame, names)
         for entry in self.entries:
+            if location is not None and entry.event.location == location:
+                continue
             if not entry.resolved:
                 entry.binding = namer.binding(entry.step.stmt.result)
                 entry.resolved = True
@@ -835,7 +864,7 @@ class Transcript:
                     out.append(entry.event.rust)
                 continue
             if step.call is not None:
-                if id(entry) in first:
+                if id(entry) in first and not step.call.consumed:
                     call = step.call
                     out.append(_finish(call.stmt, _Bound(calls[id(call)]), call.binding,
                                        typed=True, ty=rust_type(call.stmt.result)))

@@ -109,7 +109,8 @@ def into_dyn(handle, trait):
     target = rust_type(new)
     obj.heap.emit("CoerceUnsized", f"{before} -> {new.type_str()}: fat pointer (data "
                   f"{obj.data_address:#x}, vtable {vt.address:#x})", (obj.address,),
-                  rust=Stmt("{} as %s" % target, handle, result=new, typed=True, inline="{}"))
+                  rust=Stmt("{} as %s" % target, handle, result=new, typed=True, inline="{}",
+                            coerce=True))
     return new
 
 
