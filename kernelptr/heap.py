@@ -6,6 +6,7 @@ import warnings as _warnings
 import weakref
 from typing import Callable
 
+from . import rust as _rust
 from .errors import AllocError, InvariantViolation, SleepInAtomicContext
 from .events import Event, Location, user_frame
 from .flags import Flags
@@ -343,8 +344,6 @@ class Heap:
         self.step += 1
         if not self.record_events and not self._subscribers:
             return None
-        from . import rust as _rust
-
         frame = user_frame(2)
         location = Location.of(frame)
         step = _rust.capture(rust)

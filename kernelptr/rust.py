@@ -51,6 +51,9 @@ import functools
 import inspect
 import re
 import string
+import types
+
+from .result import Err, Ok
 
 __all__ = ["Stmt", "Code", "ref", "mut_ref", "alloc_expr", "literal", "rust_type",
            "rust_decl", "implicit", "compound", "NO_STATEMENT", "has_statement",
@@ -72,6 +75,20 @@ _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _NO = object()          # "this operation has no result" (distinct from a result of None)
 
 
+@functools.lru_cache(maxsize=1)
+def _model() -> types.SimpleNamespace:
+    """The model's classes this module tells apart (imported once, on first use: they
+    import this module themselves)."""
+    from .list.cursor import Cursor, CursorPeek
+    from .list.list import List
+    from .lock import Guard, SpinLock
+    from .ownership import Handle
+    from .raw import RawPtr
+
+    return types.SimpleNamespace(Cursor=Cursor, CursorPeek=CursorPeek, List=List, Guard=Guard,
+                                 SpinLock=SpinLock, Handle=Handle, RawPtr=RawPtr)
+
+
 def has_statement(op: str) -> bool:
     """Whether events of `op` stand for a Rust statement (False: only a comment)."""
     return op not in NO_STATEMENT and not op.endswith("(C caller)")
@@ -91,6 +108,30 @@ class Code(str):
     """Rust text used as it is in a statement (a literal, flags, a type)."""
 
     __slots__ = ()
+
+
+class _Lazy:
+    """Rust text computed when first needed: an operation that records no event never pays
+    for writing its literals; `capture` computes it at emit time, before the value can
+    change."""
+
+    __slots__ = ("_fn", "_text")
+
+    def __init__(self, fn):
+        self._fn = fn
+        self._text = None
+
+    def force(self) -> str:
+        if self._text is None:
+            self._text = self._fn()
+            self._fn = None
+        return self._text
+
+    def __str__(self) -> str:
+        return self.force()
+
+    def __repr__(self) -> str:
+        return repr(self.force())
 
 
 class _Ref:
@@ -230,13 +271,17 @@ def alloc_expr(kind: str, value, flags, id: int | None = None) -> Code:
     >>> alloc_expr("ListArc", Job(1), kp.GFP_KERNEL)
     'ListArc::pin_init(pin_init!(Job { n: 1, links <- ListLinks::new() }), GFP_KERNEL)?'
     """
+    return _Lazy(lambda: _alloc_text(kind, value, flags, id))
+
+
+def _alloc_text(kind: str, value, flags, id) -> str:
     path = kind if not id else f"{kind}::<_, {id}>"
     if _is_struct(value):
         text, pinned = _struct_literal(value)
         if pinned:
-            return Code(f"{path}::pin_init(pin_init!({text}), {_flags(flags)})?")
-        return Code(f"{path}::new({text}, {_flags(flags)})?")
-    return Code(f"{path}::new({literal(value)}, {_flags(flags)})?")
+            return f"{path}::pin_init(pin_init!({text}), {_flags(flags)})?"
+        return f"{path}::new({text}, {_flags(flags)})?"
+    return f"{path}::new({literal(value)}, {_flags(flags)})?"
 
 
 def write_expr(u, value) -> "Stmt":
@@ -259,6 +304,7 @@ _PY_TYPES = {"int": "i64", "str": "&'static str", "bool": "bool", "float": "f64"
              "bytes": "KVec<u8>", "NoneType": "()"}
 
 
+@functools.lru_cache(maxsize=512)
 def _fix_type(text: str) -> str:
     text = re.sub(r"\bString\b", "&'static str", text)
     text = re.sub(r"\bstd::Arc<", "std::sync::Arc<", text)
@@ -280,10 +326,8 @@ def rust_type(thing) -> str | None:
     >>> rust_type(kp.Arc.new("x", kp.GFP_KERNEL)), rust_type(kp.RBTreeNode.new(1, "a", kp.GFP_KERNEL))
     ("Arc<&'static str>", "RBTreeNode<i64, &'static str>")
     """
-    from .list.list import List
-    from .ownership import Handle
-    from .raw import RawPtr
-
+    m = _model()
+    Handle, List, RawPtr = m.Handle, m.List, m.RawPtr
     if isinstance(thing, RawPtr):
         return "*mut c_void" if thing.origin == "into_foreign" else \
             f"*const {_fix_type(thing._obj.type_name)}"
@@ -322,7 +366,7 @@ class Stmt:
     def __init__(self, template: str, *operands, result=_NO, mut=False, option=False,
                  must_use=False, typed=False, unnamed=None, inline=None, ty=None,
                  none_note="", note="", coerce=False):
-        if isinstance(template, Code):          # ready-made Rust: braces are not fields
+        if isinstance(template, (Code, _Lazy)):  # ready-made Rust: braces are not fields
             template, operands = "{}", (template,) + operands
         self.template = template
         self.operands = tuple(_freeze(o) for o in operands)
@@ -357,18 +401,23 @@ class Stmt:
         return f"Stmt({self.template!r})"
 
 
-def _freeze(o):
-    """Values are written as literals now (they may change later); nameable things stay."""
-    from .flags import Flags
+_SIMPLE = (bool, int, float, str, bytes, type(None))
 
-    if isinstance(o, (Code, _Ref)):
+
+def _freeze(o):
+    """Values become literals (written at emit time, before they can change); nameable
+    things (handles, lists, locks, ...) stay, to be named."""
+    t = type(o)
+    if t in _SIMPLE:
+        return Code(literal(o))
+    if t is Code or t is _Ref or t is _Lazy:
         return o
-    if isinstance(o, Flags):
+    if t.__name__ == "Flags":
         return Code(_flags(o))
     if isinstance(o, type):
         return Code(getattr(o, "_kp_type_name", o.__name__))
-    if o is None or isinstance(o, (bool, int, float, str, bytes)) or _is_struct(o):
-        return Code(literal(o))
+    if _is_struct(o):
+        return _Lazy(lambda: literal(o))
     return o
 
 
@@ -518,11 +567,14 @@ class Step:
 
 
 def capture(stmt) -> Step | None:
-    """At emit: the step for `stmt` (None for plain text)."""
+    """At emit: the step for `stmt` (None for no Rust at all)."""
     if not isinstance(stmt, Stmt):
         if not stmt:
             return None
         stmt = Stmt(Code(stmt))
+    for o in stmt.operands:
+        if type(o) is _Lazy:
+            o.force()
     call = next((c for c in _CONTEXT if isinstance(c, _Call)), None)
     imp = next((c for c in reversed(_CONTEXT) if isinstance(c, _Implicit)), None)
     ty = stmt.ty if stmt.ty is not None else (rust_type(stmt.result) if stmt.has_result
@@ -533,11 +585,9 @@ def capture(stmt) -> Step | None:
 # -- naming ------------------------------------------------------------------------------------
 def _fallback(o, namer) -> str:
     """A name for something the learner did not name."""
-    from .list.cursor import Cursor, CursorPeek
-    from .list.list import List
-    from .lock import Guard, SpinLock
-    from .ownership import Handle
-
+    m = _model()
+    Cursor, CursorPeek, List, Guard, SpinLock, Handle = (
+        m.Cursor, m.CursorPeek, m.List, m.Guard, m.SpinLock, m.Handle)
     if isinstance(o, Guard):
         return "_guard"
     if isinstance(o, CursorPeek):
@@ -573,6 +623,8 @@ def _fallback(o, namer) -> str:
 
 def _label_path(label: str) -> str:
     """A Python label (`t.reply_work`, `items[0]`, `d['k']`) as a Rust place."""
+    if _IDENT.match(label):
+        return rust_ident(label)
     label = re.sub(r"\['([^'\\]*)'\]", lambda m: f'["{m.group(1)}"]', label)
     parts = re.split(r"(\.|\[[^\]]*\])", label)
     return "".join(rust_ident(p) if _IDENT.match(p) else p for p in parts)
@@ -587,25 +639,11 @@ class _Namer:
         self.names = names or {}
         self._shallow = None
         self._inline = inline       # id -> text, for temporaries of the current statement
+        self._operands: dict = {}   # id -> text already rendered
 
     @classmethod
     def empty(cls) -> "_Namer":
         return cls()
-
-    def _scan(self) -> dict:
-        if self._shallow is None:
-            found: dict = {}
-            frame = self.frame
-            if frame is not None:
-                scopes = [frame.f_locals]
-                if frame.f_globals is not frame.f_locals:
-                    scopes.append(frame.f_globals)
-                for ns in scopes:
-                    for key, value in list(ns.items()):
-                        if not key.startswith("_") and key not in ("In", "Out"):
-                            found.setdefault(id(value), (key, value))
-            self._shallow = found
-        return self._shallow
 
     def label(self, o) -> str | None:
         """The learner's label for `o` (a Python path), or None."""
@@ -617,15 +655,28 @@ class _Namer:
         entry = self.names.get(id(o))
         if entry is not None and entry[1] is o:
             return entry[0]
-        entry = self._scan().get(id(o))
-        if entry is not None and entry[1] is o:
-            return entry[0]
-        from .result import Err, Ok
-
-        for key, value in self._scan().values():   # `r = q.enqueue(x)`: x travels in r
+        for key, value in self._namespace():
+            if value is o:
+                return key
+        for key, value in self._namespace():       # `r = q.enqueue(x)`: x travels in r
             if isinstance(value, (Ok, Err)) and value.value is o:
                 return key
         return None
+
+    def _namespace(self):
+        """(name, value) of the learner's frame: its locals, then its globals."""
+        frame = self.frame
+        if frame is None:
+            return
+        if self._shallow is None:
+            scopes = [frame.f_locals]
+            if frame.f_globals is not scopes[0]:
+                scopes.append(frame.f_globals)
+            self._shallow = scopes
+        for ns in self._shallow:
+            for k, v in ns.items():
+                if k[:1] != "_" and k != "In" and k != "Out":
+                    yield k, v
 
     def name(self, o, *, target: bool = False) -> str | None:
         """`o`'s name as a Rust place, or None."""
@@ -642,17 +693,16 @@ class _Namer:
 
     def _guard_for(self, prefix: str) -> str | None:
         """For `lock.value` or `guard.value`: the name of the live guard that reaches it."""
-        from .lock import Guard, SpinLock
-
+        Guard, SpinLock = _model().Guard, _model().SpinLock
         holder = None
-        for label, value in list(self.names.values()) + list(self._scan().values()):
+        for label, value in list(self.names.values()) + list(self._namespace()):
             if label == prefix:
                 holder = value
                 break
         if isinstance(holder, Guard):
             return _label_path(prefix)
         if isinstance(holder, SpinLock):
-            for label, value in self._scan().values():
+            for label, value in self._namespace():
                 if isinstance(value, Guard) and value._lock is holder:
                     return _label_path(label)
         return None
@@ -663,16 +713,21 @@ class _Namer:
         return None
 
     def operand(self, o) -> str:
-        if isinstance(o, Code):
+        t = type(o)
+        if t is Code:
             return str(o)
-        if isinstance(o, _Ref):
+        if t is _Lazy:
+            return o.force()
+        if t is _Ref:
             return o.prefix + self.operand(o.target)
-        return self.name(o) or self.inline(o) or _fallback(o, self)
+        cache = self._operands
+        hit = cache.get(id(o))
+        if hit is None:
+            hit = cache[id(o)] = self.name(o) or self.inline(o) or _fallback(o, self)
+        return hit
 
     def binding(self, result) -> str | None:
         """How the learner bound `result`: a Rust place, `(a, b)`, `Ok(x)`, or None."""
-        from .result import Err, Ok
-
         if result is None or result is _NO:
             return None
         if isinstance(result, (Ok, Err)):

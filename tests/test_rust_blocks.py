@@ -206,3 +206,45 @@ def test_rust_declarations_of_the_model_types_parse():
                 kp.list.example.Job):
         decl = kp.rust_decl(cls)
         assert not check(decl, "items"), f"{cls.__name__}:\n{decl}\n{check(decl, 'items')}"
+
+
+def test_the_transcript_of_every_notebook_recording_parses(monkeypatch, capsys):
+    """Run each notebook source's code cells in-process (pictures switched off), keep every
+    `kp.record()` recording, and parse its `rec.rust()`."""
+    import warnings
+
+    import widgets
+
+    recordings = []
+    original = kp.Recording.__init__
+
+    def keep(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        recordings.append(self)
+
+    monkeypatch.setattr(kp.Recording, "__init__", keep)
+    monkeypatch.setattr(widgets, "Stepper", lambda *a, **k: None)
+    monkeypatch.setattr(widgets, "HeapView", lambda *a, **k: None)
+    monkeypatch.chdir(ROOT / "notebooks")
+    parse = _build_module().parse
+    found = []
+    for src in sorted((ROOT / "notebooks" / "src").glob("*.py")):
+        namespace = {"__name__": "__main__"}
+        for i, cell in enumerate(parse(src.read_text())):
+            if cell["kind"] != "code" or cell["source"].lstrip().startswith("%"):
+                continue
+            code = "\n".join(line for line in cell["source"].splitlines()
+                             if not line.lstrip().startswith(("%", "!")))
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    exec(compile(code, f"{src.name} cell {i}", "exec"), namespace)
+            except Exception:       # cells that demonstrate an error raise on purpose
+                pass
+        found += [(src.name, rec) for rec in recordings]
+        recordings.clear()
+    capsys.readouterr()
+    assert len(found) >= 10
+    for name, rec in found:
+        text = rec.rust()
+        assert not check(text, "items"), f"{name}:\n{text}\n{check(text, 'items')}"
