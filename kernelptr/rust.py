@@ -73,6 +73,7 @@ _RUST_KEYWORDS = frozenset(
     "yield".split())
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _NO = object()          # "this operation has no result" (distinct from a result of None)
+_SOME = object()        # "it returned something", once a recording has let go of the value
 
 
 @functools.lru_cache(maxsize=1)
@@ -369,7 +370,7 @@ class Stmt:
         if isinstance(template, (Code, _Lazy)):  # ready-made Rust: braces are not fields
             template, operands = "{}", (template,) + operands
         self.template = template
-        self.operands = tuple(_freeze(o) for o in operands)
+        self.operands = tuple([_freeze(o) for o in operands])
         self.result = result
         self.mut = mut
         self.option = option
@@ -481,7 +482,7 @@ class _Implicit:
 class _Call:
     """A model-level call the learner made as one statement; its steps are inside it."""
 
-    __slots__ = ("stmt", "label", "ended", "binding", "resolved", "consumed")
+    __slots__ = ("stmt", "label", "ended", "binding", "resolved", "consumed", "ty")
 
     def __init__(self, stmt: Stmt, label: str):
         self.stmt = stmt
@@ -490,6 +491,7 @@ class _Call:
         self.binding = None
         self.resolved = False
         self.consumed = False
+        self.ty = None
 
 
 _CONTEXT: list = []
@@ -532,6 +534,7 @@ def compound(template: str, label: str | None = None, **options):
                 call.ended = True
             if not positional.startswith("//"):      # a comment stands for no value
                 call.stmt.result = args[0] if fn.__name__ == "__init__" else result
+                call.ty = rust_type(call.stmt.result)
             return result
 
         return wrapper
@@ -559,7 +562,7 @@ class Step:
         if self.call is None:
             return base
         outer = _finish(self.call.stmt, namer, call_binding, consumed=self.call.consumed,
-                        ty=rust_type(self.call.stmt.result))
+                        ty=self.call.ty)
         inner = _strip(base)
         if outer.startswith("//"):
             return f"{outer}: {inner}"
@@ -655,9 +658,13 @@ class _Namer:
         entry = self.names.get(id(o))
         if entry is not None and entry[1] is o:
             return entry[0]
-        for key, value in self._namespace():
-            if value is o:
-                return key
+        frame = self.frame
+        if frame is not None:
+            local = frame.f_locals
+            for ns in (local, frame.f_globals) if frame.f_globals is not local else (local,):
+                for key, value in ns.items():
+                    if value is o and key[:1] != "_":
+                        return key
         for key, value in self._namespace():       # `r = q.enqueue(x)`: x travels in r
             if isinstance(value, (Ok, Err)) and value.value is o:
                 return key
@@ -785,6 +792,27 @@ class _Entry:
         self.text = event.rust
 
 
+def _detach(stmt: Stmt, texts: dict) -> None:
+    """Replace `stmt`'s operands by the names they were given (so that it holds no
+    handle)."""
+    out = []
+    for o in stmt.operands:
+        if type(o) is _Ref:
+            hit = texts.get(id(o.target))
+            out.append(_Ref(Code(hit), o.prefix) if hit is not None else o)
+        elif type(o) is _Lazy:
+            out.append(Code(o.force()))
+        else:
+            hit = texts.get(id(o))
+            out.append(Code(hit) if hit is not None and type(o) is not Code else o)
+    stmt.operands = tuple(out)
+
+
+def _let_go(stmt: Stmt) -> None:
+    if stmt.result is not _NO and stmt.result is not None:
+        stmt.result = _SOME
+
+
 class _Bound(_Namer):
     """Operands rendered once (at emit) and replayed when the text is finally written."""
 
@@ -818,12 +846,15 @@ class Transcript:
         entry.operand_texts = self._bind(step.stmt, namer)
         if step.implicit is not None:
             entry.operand_texts.update(self._bind(step.implicit.stmt, namer))
+            _detach(step.implicit.stmt, entry.operand_texts)
         call = step.call
         if call is not None and not any(e.step is not None and e.step.call is call
                                         for e in self.entries[:-1]):
             entry.call_operands = self._bind(call.stmt, namer)
+            _detach(call.stmt, entry.call_operands)
         else:
             entry.call_operands = None
+        _detach(step.stmt, entry.operand_texts)
 
     @staticmethod
     def _bind(stmt, namer) -> dict:
@@ -849,11 +880,13 @@ class Transcript:
                     return None
                 if other.stmt.result is o and other.binding is None and not other.consumed:
                     other.consumed = other.resolved = True
+                    result = other.stmt.result
+                    _let_go(other.stmt)
                     texts = next(e.call_operands for e in self.entries
                                  if e.step is not None and e.step.call is other and
                                  e.call_operands is not None)
                     return other.stmt.expr(_Bound(texts)) + (
-                        ".ok_or(ENOENT)?" if other.stmt.option else "")
+                        ".ok_or(ENOENT)?" if other.stmt.option and result is not None else "")
                 continue
             if entry.consumed or other is not call or step.stmt.unnamed:
                 continue
@@ -868,18 +901,23 @@ class Transcript:
 
     def settle(self, names, frame, location=None) -> None:
         """After a statement: the names its results are bound to now. Steps of the statement
-        still running (at `location`) wait: `a, b = f(), g()` binds after both."""
+        still running (at `location`) wait: `a, b = f(), g()` binds after both. The results
+        are then let go of: a recording keeps no handle alive."""
         namer = _Namer(frame, names)
         for entry in self.entries:
-            if location is not None and entry.event.location == location:
+            if entry.step is None or (location is not None and
+                                      entry.event.location == location):
                 continue
+            stmt = entry.step.stmt
             if not entry.resolved:
-                entry.binding = namer.binding(entry.step.stmt.result)
+                entry.binding = namer.binding(stmt.result)
                 entry.resolved = True
-            call = entry.step.call if entry.step is not None else None
+            _let_go(stmt)
+            call = entry.step.call
             if call is not None and call.ended and not call.resolved:
                 call.binding = namer.binding(call.stmt.result)
                 call.resolved = True
+                _let_go(call.stmt)
 
     def _call_texts(self):
         texts, first = {}, {}
@@ -922,7 +960,7 @@ class Transcript:
                 if id(entry) in first and not step.call.consumed:
                     call = step.call
                     out.append(_finish(call.stmt, _Bound(calls[id(call)]), call.binding,
-                                       typed=True, ty=rust_type(call.stmt.result)))
+                                       typed=True, ty=call.ty))
                 continue
             if entry.consumed:
                 continue

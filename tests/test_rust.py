@@ -275,3 +275,25 @@ def test_rust_decl_of_a_plain_struct_and_of_a_non_struct():
     assert kp.rust_decl(Plain) == "struct Job {\n    name: &'static str,\n    prio: i64,\n}"
     with pytest.raises(kp.TypeMismatch):
         kp.rust_decl(int)
+
+
+def test_a_finished_recording_keeps_no_handle_alive(heap):
+    """Its Rust holds names, not the handles: Python forgets a handle as it did before."""
+    import gc
+    import weakref
+
+    def make():
+        with kp.record() as rec:
+            a = kp.Arc.new(Job(1), kp.GFP_KERNEL)
+            b = a.clone()
+            q = kp.List(Job)
+            q.push_back(kp.ListArc.new(Job(2), kp.GFP_KERNEL))
+        a.drop()
+        q.drop()
+        return rec, weakref.ref(b)
+
+    rec, watched = make()
+    gc.collect()
+    assert watched() is None        # forgotten (`core::mem::forget`): nothing holds it
+    assert rec.rust(wrap=False).splitlines()[1] == "let b: Arc<Job> = a.clone();"
+    assert heap.leaks()
