@@ -19,6 +19,7 @@ from .lock import Guard, SpinLock
 from .ownership import Handle, drop, name, scope
 from .raw import RawPtr
 from .record import Frame, Recording, record, trace
+from .rust import rust_decl
 from .refcount import (REFCOUNT_MAX, REFCOUNT_SATURATED, Refcount, RefcountWarning,
                        SaturationKind)
 from .snapshot import (HandleSnap, ListSnap, ObjectSnap, PointerSnap, RawPtrSnap, Snapshot,
@@ -34,6 +35,7 @@ __all__ = [
     "Heap", "current_heap", "reset", "Flags", "GFP_KERNEL", "GFP_ATOMIC", "GFP_NOWAIT",
     "GFP_KERNEL_ACCOUNT", "SpinLock", "Guard", "Handle", "drop", "scope", "name", "struct",
     "layout", "Layout", "Event", "Location", "record", "trace", "Recording", "Frame",
+    "rust_decl",
     "Snapshot", "ObjectSnap", "HandleSnap", "ListSnap", "VtableSnap", "RawPtrSnap",
     "PointerSnap",
     "KernelPtrError", "NoSuchField", "AllocError", "SleepInAtomicContext", "UseAfterMove", "UseAfterFree",

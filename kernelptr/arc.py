@@ -8,6 +8,7 @@ from .flags import Flags
 from .heap import HeapObject, current_heap
 from .ownership import drop_value
 from .raw import RawPtr
+from .rust import Code, Stmt, alloc_expr, implicit
 from .types_ import arc_header, size_align_of, type_name_of
 
 __all__ = ["Arc", "allocate_arc_inner", "release", "count_text"]
@@ -63,13 +64,15 @@ def release(obj: HeapObject, op: str) -> str:
     return f"refcount {before} -> {count_text(obj)}"
 
 
-def new_reference(obj: HeapObject, op: str, cls=None) -> "Arc":
+def new_reference(obj: HeapObject, op: str, cls=None, rust=None) -> "Arc":
     """One more counted reference to `obj` (`refcount_inc`, never fails or allocates) as a
-    new Arc handle, recorded as `op`; shared by clone, clone_arc and Arc::from(ArcBorrow)."""
+    new Arc handle, recorded as `op` with the Rust `rust` (a `Stmt` without its result);
+    shared by clone, clone_arc and Arc::from(ArcBorrow)."""
     before = count_text(obj)
     obj.refcount.inc()
     arc = (cls or Arc)(obj)
-    obj.heap.emit(op, f"refcount {before} -> {count_text(obj)}", (obj.address,))
+    obj.heap.emit(op, f"refcount {before} -> {count_text(obj)}", (obj.address,),
+                  rust=rust.returning(arc))
     return arc
 
 
@@ -78,7 +81,8 @@ def destroy(obj: HeapObject) -> None:
     # INVARIANT: free only after the fields' own references are given up.
     value = obj.value
     if not obj.uninit:
-        drop_value(value)
+        with implicit(f"{obj.type_name.split('<', 1)[0]}'s destructor"):
+            drop_value(value)
     obj.heap.free(obj)
 
 
@@ -110,7 +114,7 @@ class Arc(DerefHandle):
         obj = allocate_arc_inner(value, flags, "Arc::new")
         arc = cls(obj)
         obj.heap.emit("Arc::new", f"{obj.type_name} allocated at {obj.address:#x}, refcount 1",
-                      (obj.address,))
+                      (obj.address,), rust=Stmt(alloc_expr("Arc", value, flags), result=arc))
         return arc
 
     @staticmethod
@@ -129,7 +133,7 @@ class Arc(DerefHandle):
         obj.unique = False
         arc = u._keep_fat(Arc(obj))
         obj.heap.emit("Arc::from(UniqueArc)", "UniqueArc becomes a shared Arc; refcount stays 1",
-                      (obj.address,))
+                      (obj.address,), rust=Stmt("Arc::from({})", u, result=arc))
         return arc
 
     @staticmethod
@@ -144,13 +148,14 @@ class Arc(DerefHandle):
     def clone(self) -> "Arc":
         """`Arc::clone`: add exactly one to the count; never fails, never allocates (2)."""
         obj = self._check("Arc::clone")
-        return self._keep_fat(new_reference(obj, "Arc::clone", type(self)))
+        return self._keep_fat(new_reference(obj, "Arc::clone", type(self),
+                                            Stmt("{}.clone()", self)))
 
     def drop(self) -> None:
         """Drop this Arc: `dec_and_test`, and free the object at zero (behaviour 3)."""
         obj = self._consume("Arc::drop", "dropped")
         summary = release(obj, "Arc::drop")
-        obj.heap.emit("Arc::drop", summary, (obj.address,))
+        obj.heap.emit("Arc::drop", summary, (obj.address,), rust=Stmt("drop({})", self))
 
     @staticmethod
     def refcount_of(a) -> "Refcount":
@@ -169,7 +174,7 @@ class Arc(DerefHandle):
         obj = self._check("Arc::as_arc_borrow")
         b = ArcBorrow(obj, source=self)
         obj.heap.emit("Arc::as_arc_borrow", f"borrowed, refcount stays {count_text(obj)}",
-                      (obj.address,))
+                      (obj.address,), rust=Stmt("{}.as_arc_borrow()", self, result=b))
         return self._keep_fat(b)
 
     # -- raw pointers ----------------------------------------------------------------------
@@ -178,7 +183,8 @@ class Arc(DerefHandle):
         obj = self._consume("Arc::into_raw")
         p = RawPtr(obj, obj.data_address, owns=True, origin="into_raw")
         obj.heap.emit("Arc::into_raw", f"raw pointer {obj.data_address:#x} now owns one count "
-                      f"(refcount stays {count_text(obj)})", (obj.address,))
+                      f"(refcount stays {count_text(obj)})", (obj.address,),
+                      rust=Stmt("{}.into_raw()", self, result=p))
         return p
 
     def into_foreign(self) -> RawPtr:
@@ -186,7 +192,7 @@ class Arc(DerefHandle):
         obj = self._consume("Arc::into_foreign")
         p = RawPtr(obj, obj.address, owns=True, origin="into_foreign")
         obj.heap.emit("Arc::into_foreign", f"C now owns one count through {obj.address:#x}",
-                      (obj.address,))
+                      (obj.address,), rust=Stmt("{}.into_foreign()", self, result=p))
         return p
 
     @staticmethod
@@ -213,7 +219,8 @@ class Arc(DerefHandle):
         obj = _raw_target(p, "into_foreign", "Arc::borrow", need_owner=False)
         b = ArcBorrow(obj, source=p)
         obj.heap.emit("ForeignOwnable::borrow", "borrowed through the foreign pointer",
-                      (obj.address,))
+                      (obj.address,), rust=Stmt("unsafe {{ Arc::<{}>::borrow({}) }}",
+                                                Code(obj.type_name), p, result=b))
         return b
 
     @classmethod
@@ -221,8 +228,11 @@ class Arc(DerefHandle):
         obj = _raw_target(p, origin, op, need_owner=True)
         p._reclaim()
         arc = cls(obj)
+        call = "from_raw" if origin == "into_raw" else "from_foreign"
         obj.heap.emit(op, f"the count owned by {p.address:#x} is an Arc again "
-                      f"(refcount stays {count_text(obj)})", (obj.address,))
+                      f"(refcount stays {count_text(obj)})", (obj.address,),
+                      rust=Stmt("unsafe {{ Arc::<{}>::%s({}) }}" % call, Code(obj.type_name),
+                                p, result=arc))
         return arc
 
     @staticmethod
@@ -242,10 +252,14 @@ class Arc(DerefHandle):
             # The value was in an Arc, which pins it: the result is Pin<UniqueArc<T>>.
             u = a._keep_fat(UniqueArc(obj, pinned=True))
             obj.heap.emit("Arc::into_unique_or_drop", "last reference: refcount 1 -> 0 -> 1, "
-                          "returned as Pin<UniqueArc>", (obj.address,))
+                          "returned as Pin<UniqueArc>", (obj.address,),
+                          rust=Stmt("Arc::into_unique_or_drop({})", a, result=u, option=True,
+                                    mut=True))
             return u
         obj.heap.emit("Arc::into_unique_or_drop", f"not unique: refcount {before} -> "
-                      f"{count_text(obj)}, returned None", (obj.address,))
+                      f"{count_text(obj)}, returned None", (obj.address,),
+                      rust=Stmt("Arc::into_unique_or_drop({})", a, result=None, option=True,
+                                none_note="other references exist; this one was dropped"))
         return None
 
 

@@ -9,6 +9,7 @@ from .list.list_arc import expect_handle
 from .lock import SpinLock
 from .ownership import register_expander
 from .result import Err
+from .rust import compound
 from .struct import struct
 from .traits import Trait, Unsized, impl_dyn_list_item, impl_trait
 
@@ -60,6 +61,7 @@ class DTRWrap:
     wrapped: Unsized
 
 
+@compound("DTRWrap::arc_try_new({value})?")
 def arc_try_new(value, flags: Flags = GFP_KERNEL) -> ListArc:
     """`DTRWrap::arc_try_new(val)`: allocate the wrapper as a `DLArc<T>` (may fail)."""
     return ListArc.new(DTRWrap(value), flags)
@@ -124,6 +126,7 @@ class Thread:
     (1, ['BR_NOOP'])
     """
 
+    @compound("Thread::new({name})?")
     def __init__(self, name: str = "thread", flags: Flags = GFP_KERNEL):
         self.name = name
         # `reply_work: ThreadError::try_new()?, return_work: ThreadError::try_new()?`: when the
@@ -149,6 +152,7 @@ class Thread:
         (`InnerThread::return_work`)."""
         return self.inner._value.return_work
 
+    @compound("{self}.push_work({work})")
     def push_work(self, work):
         """`push_work`: take the lock, queue `work` (a `DLArc<dyn DeliverToRead>`; a concrete
         one is coerced) without allocating; `FailedDead(work)` if the thread is dead
@@ -163,11 +167,13 @@ class Thread:
             inner.work_list.push_back(work)
             return PushWorkOk
 
+    @compound("{self}.pop_work()", option=True)
     def pop_work(self):
         """`pop_work`: the next `DLArc<dyn DeliverToRead>`, or None (takes the lock)."""
         with self.inner.lock() as guard:
             return guard.value.work_list.pop_front()
 
+    @compound("{self}.push_reply_work()")
     def push_reply_work(self):
         """`push_reply_work`: queue the preallocated `reply_work` again. `ListArc::try_from_arc`
         fails while it is still queued (its `AtomicTracker`, reached through `DTRWrap`'s
@@ -176,6 +182,7 @@ class Thread:
         already dropped after the lock was released."""
         return self._push_reusable(self.reply_work, "reply_work")
 
+    @compound("{self}.push_return_work()")
     def push_return_work(self):
         """`push_return_work`: the same for the preallocated `return_work`."""
         return self._push_reusable(self.return_work, "return_work")
@@ -191,6 +198,7 @@ class Thread:
             res.work.drop()
         return res
 
+    @compound("{self}.do_work({writer})?")
     def do_work(self, writer: list) -> int:
         """Deliver every queued item: `pop_work().into_arc().do_work(self, writer)`, a
         by-value `Arc` receiver dispatched through the trait object. Returns the count."""
@@ -200,6 +208,7 @@ class Thread:
             n += 1
         return n
 
+    @compound("{self}.release()")
     def release(self) -> int:
         """The thread exits: mark it dead and take its work under the lock, then cancel each
         item after unlocking (destructors never run inside the spinlock)."""

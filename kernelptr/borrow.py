@@ -83,7 +83,10 @@ class ArcBorrow(DerefHandle):
         from .arc import new_reference
 
         obj = self._check("ArcBorrow::clone_arc")
-        return self._keep_fat(new_reference(obj, "Arc::from(ArcBorrow)"))
+        from .rust import Stmt
+
+        return self._keep_fat(new_reference(obj, "Arc::from(ArcBorrow)",
+                                            rust=Stmt("Arc::from({})", self)))
 
     def drop(self) -> None:
         """Dropping a borrow gives up nothing; the name stays usable (it is `Copy`)."""

@@ -72,8 +72,13 @@ class Location:
 class Event:
     """One model operation: models nothing in the kernel, it is the course's trace record.
 
+    `rust` is the kernel Rust statement the operation stands for (see `kernelptr.rust`),
+    with the learner's variable names; the repr shows it when there is one.
+
     >>> Event(1, "Arc::clone", "refcount 1 -> 2", (0xffff888000001000,), Location("<cell>", 2))
     Event(step=1, op='Arc::clone', summary='refcount 1 -> 2', addresses=('0xffff888000001000',), location=<cell> line 2)
+    >>> Event(1, "Arc::clone", "refcount 1 -> 2", rust="let b = a.clone();").rust
+    'let b = a.clone();'
     """
 
     step: int
@@ -81,11 +86,13 @@ class Event:
     summary: str
     addresses: tuple = ()
     location: Location = Location("<unknown>", 0)
+    rust: str = ""
 
     def __repr__(self) -> str:
         addrs = tuple(hex(a) for a in self.addresses)
+        rust = f", rust={self.rust!r}" if self.rust else ""
         return (f"Event(step={self.step}, op={self.op!r}, summary={self.summary!r}, "
-                f"addresses={addrs!r}, location={self.location})")
+                f"addresses={addrs!r}, location={self.location}{rust})")
 
     def __str__(self) -> str:
         return f"[{self.step}] {self.op}: {self.summary}"

@@ -6,6 +6,7 @@ import warnings as _warnings
 import weakref
 from typing import Callable
 
+from . import rust as _rust
 from .errors import AllocError, InvariantViolation, SleepInAtomicContext
 from .events import Event, Location, user_frame
 from .flags import Flags
@@ -224,6 +225,7 @@ class Heap:
         self.vtables: dict = {}       # (type, trait) -> vtable object (read-only region)
         self._snap_cache: dict[int, tuple] = {}
         self._dirty_sets: list[set] = []   # one per recording: objects touched since its capture
+        self._rust_step = None       # the Rust step of the event being told to subscribers
 
     # -- current heap ----------------------------------------------------------------------
     def __enter__(self) -> "Heap":
@@ -340,16 +342,28 @@ class Heap:
 
         return unsubscribe
 
-    def emit(self, op: str, summary: str, addresses=()) -> Event | None:
-        """Record one completed operation and tell the subscribers."""
+    def emit(self, op: str, summary: str, addresses=(), *, rust="") -> Event | None:
+        """Record one completed operation and tell the subscribers.
+
+        `rust` is the kernel Rust the operation stands for: a `kernelptr.rust.Stmt` (named
+        with the learner's variables, see that module) or plain text."""
         self.step += 1
         if not self.record_events and not self._subscribers:
             return None
-        event = Event(self.step, op, summary, tuple(addresses), Location.of(user_frame(2)))
+        frame = user_frame(2)
+        location = Location.of(frame)
+        step = _rust.capture(rust)
+        text = rust if step is None else _rust.emit_text(step, frame, location)
+        event = Event(self.step, op, summary, tuple(addresses), location, text)
         if self.record_events:
             self.events.append(event)
-        for callback in list(self._subscribers):
-            callback(event)
+        # A recording reads the step (to name results at the next event) while it is told.
+        self._rust_step = step
+        try:
+            for callback in list(self._subscribers):
+                callback(event)
+        finally:
+            self._rust_step = None
         return event
 
     # -- checking --------------------------------------------------------------------------

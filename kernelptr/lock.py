@@ -5,6 +5,7 @@ from __future__ import annotations
 from .errors import Deadlock, UseAfterMove
 from .heap import current_heap
 from .ownership import drop_value, register_expander
+from .rust import Stmt, implicit
 
 __all__ = ["SpinLock", "Guard"]
 
@@ -52,19 +53,21 @@ class SpinLock:
         guard = Guard(self)
         self._held = True
         heap._locks_held.append(self)
-        heap.emit("SpinLock::lock", f"`{self.name}` taken: atomic context, no sleeping")
+        heap.emit("SpinLock::lock", f"`{self.name}` taken: atomic context, no sleeping",
+                  rust=Stmt("{}.lock()", self, result=guard, mut=True, unnamed="_guard"))
         return guard
 
     def try_lock(self):
         """`try_lock()`: the guard, or None if the lock is already held."""
         return None if self._held else self.lock()
 
-    def _release(self) -> None:
+    def _release(self, guard=None) -> None:
         heap = self._heap
         self._held = False
         heap._locks_held.remove(self)
         heap.emit("SpinLock::unlock", f"`{self.name}` released" +
-                  ("" if heap.in_atomic() else ": sleeping allowed again"))
+                  ("" if heap.in_atomic() else ": sleeping allowed again"),
+                  rust=Stmt("drop({})", guard))
 
     def _kp_values(self):
         yield self._value
@@ -111,7 +114,8 @@ class Guard:
         """`*guard = new`: the old value is dropped, as in Rust."""
         self._check()
         old, self._lock._value = self._lock._value, new
-        drop_value([old])
+        with implicit("the old value of {} is dropped", self):
+            drop_value([old])
 
     def __del__(self):
         # A guard Python collects is a temporary that Rust drops at the end of its statement
@@ -126,7 +130,7 @@ class Guard:
         """Drop the guard: unlock."""
         self._check()
         self._live = False
-        self._lock._release()
+        self._lock._release(self)
 
     unlock = drop
 

@@ -218,20 +218,23 @@ def scope():
     try:
         yield s
     finally:
-        for lst in reversed(heap.lists[s.start_lists:]):
-            if not lst._dropped and lst._inside is None:
-                lst.drop()
-        for tree in reversed(heap.trees[s.start_trees:]):
-            if not tree._dropped and tree._inside is None:
-                tree.drop()
-        for serial in sorted((k for k in list(heap._handles.keys()) if k > s.start),
-                             reverse=True):
-            h = heap._handles.get(serial)
-            if h is None or serial in s.kept or h._inside is not None:
-                continue
-            if h._state == "live" and (h.owning or getattr(h, "_scope_drop", False)):
-                if h._obj is None or not h._obj.freed:
-                    h.drop()
+        from .rust import implicit
+
+        with implicit("end of scope"):
+            for lst in reversed(heap.lists[s.start_lists:]):
+                if not lst._dropped and lst._inside is None:
+                    lst.drop()
+            for tree in reversed(heap.trees[s.start_trees:]):
+                if not tree._dropped and tree._inside is None:
+                    tree.drop()
+            for serial in sorted((k for k in list(heap._handles.keys()) if k > s.start),
+                                 reverse=True):
+                h = heap._handles.get(serial)
+                if h is None or serial in s.kept or h._inside is not None:
+                    continue
+                if h._state == "live" and (h.owning or getattr(h, "_scope_drop", False)):
+                    if h._obj is None or not h._obj.freed:
+                        h.drop()
 
 
 # -- names -------------------------------------------------------------------------------

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import linecache
 import sys
 from .events import Event, user_frame
 from .heap import current_heap
 from .journal import Journal
 from .ownership import names_in
+from .rust import Transcript, function
 from .snapshot import Snapshot
 
 __all__ = ["record", "trace", "Recording", "Frame"]
@@ -79,6 +81,9 @@ class Recording:
         self._pending: list = []        # (event, journal capture) waiting for labels
         self._journal = None            # watches the heap from the first event on
         self._sources: dict[str, list[str]] = {}
+        self._transcript = Transcript()  # the Rust of each step (see kernelptr/rust.py)
+        self._finished = False
+        self.name = "example"           # the function `rust()` wraps the transcript in
 
     def __len__(self) -> int:
         return len(self.frames)
@@ -91,8 +96,11 @@ class Recording:
 
     def _on_event(self, event: Event) -> None:
         # Labels of the previous frames can be resolved now: the statement that made them has
-        # finished, so its result is bound to a name.
-        self._resolve(user_frame(3))
+        # finished, so its result is bound to a name. The same names are the operands' now.
+        frame = user_frame(3)
+        names = names_in(frame)
+        self._resolve(frame, names, event.location)
+        self._transcript.add(event, self.heap._rust_step, names, frame)
         if self._journal is None:
             self._journal = Journal(self.heap)
         self._pending.append((event, self._journal.capture()))
@@ -100,14 +108,54 @@ class Recording:
         if path and path not in self._sources:
             self._sources[path] = linecache.getlines(path)
 
-    def _resolve(self, frame) -> None:
+    def _resolve(self, frame, names=None, location=None) -> None:
         if not self._pending:
             return
-        names = names_in(frame)
+        names = names_in(frame) if names is None else names
+        self._transcript.settle(names, frame, location)
         indices = self._journal.resolve([capture for _, capture in self._pending], names)
         for (event, _), i in zip(self._pending, indices):
             self.frames.append(Frame(event, _journal=self._journal, _index=i))
         self._pending.clear()
+
+    def _finish(self) -> None:
+        """The recording ended: give every frame's event its final Rust."""
+        if self._finished:
+            return
+        self._finished = True
+        texts = self._transcript.texts()
+        if len(texts) != len(self.frames):
+            return
+        for frame, text in zip(self.frames, texts):
+            if frame.event.rust != text:
+                frame.event = dataclasses.replace(frame.event, rust=text)
+
+    def rust(self, name: str | None = None, *, wrap: bool = True) -> str:
+        """The whole recording as one kernel Rust transcript: one statement per line, `let`
+        bindings typed, the temporaries of one Python statement folded into it, wrapped in
+        `fn example() -> Result { ... Ok(()) }` so that it parses (`wrap=False`: the
+        statements alone, for a slide).
+
+        >>> import kernelptr as kp
+        >>> heap = kp.reset()
+        >>> with kp.record() as rec:
+        ...     a = kp.Arc.new(1, kp.GFP_KERNEL)
+        ...     b = a.clone()
+        >>> print(rec.rust())
+        fn example() -> Result {
+            let a: Arc<i64> = Arc::new(1, GFP_KERNEL)?;
+            let b: Arc<i64> = a.clone();
+            Ok(())
+        }
+        <BLANKLINE>
+        """
+        if self._transcript.entries and len(self._transcript.entries) == len(self.frames):
+            lines = self._transcript.lines()
+        else:   # frames made by hand (e.g. one per statement): their events' own Rust
+            lines = [f.event.rust for f in self.frames if f.event.rust]
+        if not wrap:
+            return "\n".join(lines)
+        return function(lines, name or self.name)
 
     def source(self, i: int) -> tuple[list[str], int]:
         """The source lines of frame `i`'s cell or file, and its (1-based) line number."""
@@ -129,6 +177,7 @@ def record(heap=None):
     finally:
         unsubscribe()
         rec._resolve(user_frame(3))
+        rec._finish()
         if rec._journal is not None:
             rec._journal.close()
 
@@ -143,6 +192,7 @@ def trace(fn, *args, heap=None, **kwargs) -> Recording:
             rec._resolve(frame)
 
     with record(heap) as rec:
+        rec.name = getattr(fn, "__name__", "example")
         previous = sys.getprofile()
         sys.setprofile(on_return)
         try:

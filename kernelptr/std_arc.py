@@ -6,6 +6,7 @@ from .deref import DerefHandle
 from .errors import Abort, MutabilityError
 from .flags import Flags
 from .heap import current_heap
+from .rust import Code, Stmt, literal, ref as ref_
 from .types_ import size_align_of, type_name_of
 
 __all__ = ["StdArc", "Weak", "ISIZE_MAX"]
@@ -45,7 +46,7 @@ class StdArc(DerefHandle):
         obj.extra["weak"] = 0
         a = cls(obj)
         heap.emit("std::Arc::new", f"{obj.type_name} at {obj.address:#x}, strong 1, weak 1",
-                  (obj.address,))
+                  (obj.address,), rust=Stmt("std::sync::Arc::new({})", value, result=a))
         return a
 
     @property
@@ -84,7 +85,8 @@ class StdArc(DerefHandle):
         obj.refcount._value = old + 1
         obj.touch()
         new = StdArc(obj)
-        obj.heap.emit("std::Arc::clone", f"strong {old} -> {old + 1}", (obj.address,))
+        obj.heap.emit("std::Arc::clone", f"strong {old} -> {old + 1}", (obj.address,),
+                      rust=Stmt("{}.clone()", self, result=new))
         return new
 
     def set_strong_count(self, n: int) -> None:
@@ -102,7 +104,8 @@ class StdArc(DerefHandle):
         obj.refcount._value = n
         obj.touch()
         obj.heap.emit("std::Arc::set_strong_count", f"strong count set to {n}",
-                      (obj.address,))
+                      (obj.address,), rust=Code(f"// demonstration only: pretend the strong "
+                                                f"count is {literal(n)}"))
 
     def drop(self) -> None:
         obj = self._consume("std::Arc::drop", "dropped")
@@ -117,7 +120,7 @@ class StdArc(DerefHandle):
             summary = "strong 1 -> 0: value dropped and freed"
         else:
             summary = f"strong {old} -> {old - 1}"
-        obj.heap.emit("std::Arc::drop", summary, (obj.address,))
+        obj.heap.emit("std::Arc::drop", summary, (obj.address,), rust=Stmt("drop({})", self))
 
     def downgrade(self) -> "Weak":
         """`Arc::downgrade`: a weak reference (the kernel's Arc has none: behaviour 5)."""
@@ -126,7 +129,8 @@ class StdArc(DerefHandle):
         obj.touch()
         w = Weak(obj)
         obj.heap.emit("std::Arc::downgrade", f"weak count {obj.extra['weak']}",
-                      (obj.address,))
+                      (obj.address,), rust=Stmt("std::sync::Arc::downgrade({})",
+                                                ref_(self), result=w))
         return w
 
     def get_mut(self):

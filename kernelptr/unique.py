@@ -6,6 +6,7 @@ from .arc import Arc, allocate_arc_inner, check_unplaced, release
 from .deref import DerefHandle
 from .errors import MutabilityError, NoSuchField, NotClone, TypeMismatch, UndefinedBehavior
 from .flags import Flags
+from .rust import Stmt, alloc_expr, implicit, pin_init_expr, rust_ident, write_expr
 from .struct import pinned_assignment
 
 __all__ = ["UniqueArc", "Uninit", "PinProjection"]
@@ -84,7 +85,8 @@ class UniqueArc(DerefHandle):
         obj = allocate_arc_inner(value, flags, "UniqueArc::new")
         u = cls(obj)
         obj.heap.emit("UniqueArc::new", f"{obj.type_name} allocated at {obj.address:#x}, "
-                      "refcount 1 (unique)", (obj.address,))
+                      "refcount 1 (unique)", (obj.address,),
+                      rust=Stmt(alloc_expr("UniqueArc", value, flags), result=u, mut=True))
         return u
 
     @classmethod
@@ -101,7 +103,8 @@ class UniqueArc(DerefHandle):
         obj = allocate_arc_inner(value, flags, "UniqueArc::pin_init")
         u = cls(obj, pinned=True)
         obj.heap.emit("UniqueArc::pin_init", f"{obj.type_name} initialised in place at "
-                      f"{obj.address:#x}: Pin<UniqueArc>, refcount 1", (obj.address,))
+                      f"{obj.address:#x}: Pin<UniqueArc>, refcount 1", (obj.address,),
+                      rust=Stmt(pin_init_expr("UniqueArc", value, flags), result=u, mut=True))
         return u
 
     def into_pin(self) -> "UniqueArc":
@@ -125,7 +128,8 @@ class UniqueArc(DerefHandle):
         obj.extra["pinned"] = True
         obj.touch()
         obj.heap.emit("Pin::from(UniqueArc)", f"{obj.type_name} at {obj.address:#x} is "
-                      "pinned: it never moves again", (obj.address,))
+                      "pinned: it never moves again", (obj.address,),
+                      rust=Stmt("Pin::from({})", self, result=pinned, mut=True))
         return pinned
 
     @classmethod
@@ -141,7 +145,8 @@ class UniqueArc(DerefHandle):
         obj.uninit = True
         u = cls(obj)
         obj.heap.emit("UniqueArc::new_uninit", f"uninitialised {obj.type_name} allocated at "
-                      f"{obj.address:#x}", (obj.address,))
+                      f"{obj.address:#x}", (obj.address,),
+                      rust=Stmt("UniqueArc::new_uninit({})?", flags, result=u))
         return u
 
     def write(self, value) -> "UniqueArc":
@@ -185,6 +190,7 @@ class UniqueArc(DerefHandle):
                 fix=f"write a {type_name_of(expected)}, or allocate with "
                     f"new_uninit(flags, type={type_name_of(value)})")
         check_unplaced(value, op)
+        rust = write_expr(self, value, pinned=pinned)
         self._retire("moved", op)
         obj.value = value
         obj.uninit = False
@@ -198,7 +204,8 @@ class UniqueArc(DerefHandle):
         obj.touch()
         u = UniqueArc(obj, pinned=pinned)
         obj.heap.emit(op, f"{obj.type_name} written in place at {obj.data_address:#x}; "
-                      f"no allocation{'; pinned' if pinned else ''}", (obj.address,))
+                      f"no allocation{'; pinned' if pinned else ''}", (obj.address,),
+                      rust=rust.returning(u, mut=True))
         return u
 
     def assume_init(self) -> "UniqueArc":
@@ -284,19 +291,24 @@ class UniqueArc(DerefHandle):
             # INVARIANT: a handle stored in a field is owned by the struct (moved in).
             value = value._transfer(f"moved into {cls.__name__}.{key}")
             object.__setattr__(value, "_inside", (target, key))
+        rust = Stmt("{}.%s = {}" % rust_ident(key), self, value)
         object.__setattr__(target, key, value)
-        drop_value([old])                     # Rust drops the overwritten value
+        with implicit("the old value of {}.%s is dropped" % key, self):
+            drop_value([old])                 # Rust drops the overwritten value
         obj = self._obj
         obj.touch()
         op = "Pin::project" if projected else "UniqueArc::deref_mut"
-        obj.heap.emit(op, f"{obj.type_name}.{key} = {safe_repr(value)}", (obj.address,))
+        if projected:
+            rust = Stmt("*{}.as_mut().project().%s = {}" % rust_ident(key), self, value)
+        obj.heap.emit(op, f"{obj.type_name}.{key} = {safe_repr(value)}", (obj.address,),
+                      rust=rust)
 
     def drop(self) -> None:
         """Drop the only reference: the object is freed."""
         obj = self._consume("UniqueArc::drop", "dropped")
         obj.unique = False
         summary = release(obj, "UniqueArc::drop")
-        obj.heap.emit("UniqueArc::drop", summary, (obj.address,))
+        obj.heap.emit("UniqueArc::drop", summary, (obj.address,), rust=Stmt("drop({})", self))
 
     def into_arc(self) -> Arc:
         """`Arc::from(u)` written as a method: the same as `kp.Arc.from_unique(u)`."""

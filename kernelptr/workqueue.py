@@ -7,6 +7,7 @@ from .errors import BuildError, TraitNotImplemented, TypeMismatch
 from .flags import Flags
 from .heap import Heap, current_heap
 from .result import Err, Ok
+from .rust import Stmt, compound, rust_type
 from .struct import FieldSpec
 from .traits import Trait, call_method, implements
 from .traits.trait import receiver_in, register_on
@@ -222,21 +223,28 @@ class Queue:
                      "can be enqueued",
                 rustc="error[E0271]: type mismatch resolving `<T as WorkItem>::Pointer`",
                 fix=f"enqueue a {pointer} (or declare run(this: \"kp.{w.kind}[Self]\"))")
+        call = "{}.enqueue({})" if not id else "{}.enqueue::<_, %d>({})" % id
+        ty = None if boxed else f"Result<(), {rust_type(w)}>"
         if is_pending(obj, id):
             # queue_work_on returned false: Arc::from_raw gives the same Arc back.
+            err = Err(w)
             self._heap.emit(op, f"{obj.type_name} @{obj.address:#x} is already PENDING on "
                             f"Work<{id}>: Err(arc) returned, refcount stays {count_text(obj)}",
-                            (obj.address,))
-            return Err(w)
+                            (obj.address,), rust=Stmt(call, self, w, result=err,
+                                                      must_use=True, ty=ty))
+            return err
         w._consume(op)          # Arc::into_raw: the queue now owns this reference
         # INVARIANT: a pending item's queue reference is recorded as held by "queue".
         obj.hold("queue")
         _set_pending(obj, id, True)
         self._items.append((obj, id, "Box" if boxed else "Arc"))
+        out = None if boxed else Ok(None)
+        rust = Stmt(call, self, w) if boxed else Stmt(call, self, w, result=out, must_use=True,
+                                                      ty=ty)
         self._heap.emit(op, f"{obj.type_name} @{obj.address:#x} queued on `{self.name}` "
                         f"(PENDING set); the queue owns one reference, refcount "
-                        f"{count_text(obj)}", (obj.address,))
-        return None if boxed else Ok(None)
+                        f"{count_text(obj)}", (obj.address,), rust=rust)
+        return out
 
     def try_spawn(self, flags: Flags, fn) -> None:
         """`Queue::try_spawn(flags, fn)`: box a closure and queue it; may fail with
@@ -252,8 +260,10 @@ class Queue:
         obj.hold("queue")
         self._items.append((obj, 0, "Closure"))
         self._heap.emit("Queue::try_spawn", f"ClosureWork boxed at {obj.address:#x} and "
-                        f"queued on `{self.name}`", (obj.address,))
+                        f"queued on `{self.name}`", (obj.address,),
+                        rust=Stmt("{}.try_spawn({}, {})?", self, flags, fn))
 
+    @compound("// a worker thread runs the oldest queued item", label="the worker")
     def step(self) -> bool:
         """Run the oldest queued item, as a worker thread would; False if there was none.
 
@@ -265,22 +275,25 @@ class Queue:
         obj.hold("queue", -1)
         if kind == "Closure":
             self._heap.emit("worker", f"running ClosureWork @{obj.address:#x}",
-                            (obj.address,))
+                            (obj.address,), rust="// the worker calls the closure")
             try:
                 obj.value.fn()
             finally:
                 # INVARIANT: the box is freed even if the closure raised (unwound).
                 summary = release(obj, "ClosureWork::drop")
-                self._heap.emit("KBox::drop", f"ClosureWork: {summary}", (obj.address,))
+                self._heap.emit("KBox::drop", f"ClosureWork: {summary}", (obj.address,),
+                                rust="// the worker frees the closure's box")
             return True
         _set_pending(obj, id, False)
         this = UniqueArc(obj) if kind == "Box" else Arc(obj)     # Arc::from_raw
         self._heap.emit("worker", f"PENDING of Work<{id}> cleared on {obj.type_name} "
                         f"@{obj.address:#x}; calling run with the queue's reference",
-                        (obj.address,))
+                        (obj.address,), rust=f"// the worker clears PENDING and calls "
+                                             f"{obj.type_name}::run with the queue's reference")
         call_method(this, WorkItem[id], "run")
         return True
 
+    @compound("// worker threads run the queued items", label="the worker")
     def run_pending(self) -> int:
         """Run queued items in order (including ones queued meanwhile) until none is left;
         returns how many ran."""

@@ -9,6 +9,23 @@ widget state, no timing metadata.
 
     .venv/bin/python notebooks/build.py            # every notebook
     .venv/bin/python notebooks/build.py 01 03      # only those
+
+Kernel Rust in a markdown cell is a fenced block whose info string starts with `rust`, so
+GitHub and JupyterLab highlight it; `tests/test_rust_blocks.py` parses every such block (of
+the sources, the built notebooks and README.md) with a real Rust parser:
+
+    # ```rust
+    # let a = Arc::new(Job { n: 1 }, GFP_KERNEL)?;   <- items or statements: as they are
+    # ```
+    # ```rust fragment=trait-items
+    # fn run(this: Arc<Self>);                      <- anything else: say what it is
+    # ```
+
+A plain ```` ```rust ```` block holds items (`struct`, `impl`, `fn`, macro invocations such as
+`impl_list_item! { ... }`) or statements. Other pieces name their kind after a space:
+`fragment=expr`, `type`, `impl-items`, `trait-items`, `fields` or `match-arms`. Elide with
+`/* ... */` or `todo!()`, never a bare `...`. `kp.rust_decl(T)` writes a struct's declaration
+and its macros; `rec.rust()` writes a recording as one function.
 """
 
 from __future__ import annotations

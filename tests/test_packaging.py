@@ -79,9 +79,10 @@ def test_parser_reads_nested_pip_list():
 
 def test_conda_and_pip_name_the_same_dependencies():
     """Every runtime and `test` dependency in pyproject.toml appears in environment.yml with the
-    same version bounds, and vice versa, up to the conda/PyPI name mapping above; the conda-only
-    entries (python, pip, the graphviz `dot` program) are present too."""
-    project, conda, _ = _load()
+    same version bounds, and vice versa, up to the conda/PyPI name mapping above (a package
+    that conda-forge does not carry may be listed in the nested `pip:` section instead); the
+    conda-only entries (python, pip, the graphviz `dot` program) are present too."""
+    project, conda, pip = _load()
     pypi = dict(_split(r) for r in project["dependencies"])
     for r in project["optional-dependencies"]["test"]:
         pypi.update([_split(r)])
@@ -97,6 +98,11 @@ def test_conda_and_pip_name_the_same_dependencies():
         for name, spec in conda_deps.items()
         if name not in CONDA_ONLY
     }
+    for entry in pip:
+        if not entry.startswith("-e") and entry != ".":
+            name, spec = _split(entry)
+            assert name not in mapped, f"{name} is listed twice in environment.yml"
+            mapped[name] = spec
 
     assert sorted(mapped) == sorted(pypi), (
         f"only in environment.yml: {sorted(mapped.keys() - pypi.keys())}; "

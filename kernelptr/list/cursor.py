@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..errors import BorrowError, UseAfterMove
+from ..rust import Stmt, compound
 from .ring import insert_before, links
 
 __all__ = ["Cursor", "CursorPeek"]
@@ -80,7 +81,7 @@ class Cursor:
         if self._next is None:
             return False
         self._advance(lst)
-        self._announce(lst, "Cursor::move_next")
+        self._announce(lst, "Cursor::move_next", Stmt("{}.move_next()", self))
         return True
 
     def position(self) -> str:
@@ -99,9 +100,9 @@ class Cursor:
             return f"at the back, after {name(before)}"
         return f"between {name(before)} and {name(after)}"
 
-    def _announce(self, lst, op: str) -> None:
+    def _announce(self, lst, op: str, rust) -> None:
         # A cursor move changes no memory; the event lets a Stepper show where it is.
-        lst._emit(op, f"cursor now {self.position()}", self._next)
+        lst._emit(op, f"cursor now {self.position()}", self._next, rust)
 
     def _advance(self, lst) -> None:
         nxt = links(self._next, lst.id, lst)[1]
@@ -113,7 +114,7 @@ class Cursor:
         if self._next is lst._first:
             return False
         self._next = self._prev_of_next(lst)
-        self._announce(lst, "Cursor::move_prev")
+        self._announce(lst, "Cursor::move_prev", Stmt("{}.move_prev()", self))
         return True
 
     # -- inserting -------------------------------------------------------------------------
@@ -128,7 +129,7 @@ class Cursor:
             lst._first = obj   # inserted before the first item: it is the new head
         lst._generation += 1
         lst._emit(op, f"{obj.type_name} @{obj.address:#x} linked in at the cursor; no "
-                  "allocation", obj)
+                  "allocation", obj, Stmt("{}.%s({})" % op.split("::")[1], self, la))
         return obj
 
     def insert_next(self, la) -> None:
@@ -146,11 +147,13 @@ class Cursor:
         self._list._cursor = None
 
     # -- removing --------------------------------------------------------------------------
+    @compound("{self}.remove_next()", option=True)
     def remove_next(self):
         """`peek_next().remove()`, or None at the back (behaviour 59)."""
         peek = self.peek_next()
         return None if peek is None else peek.remove()
 
+    @compound("{self}.remove_prev()", option=True)
     def remove_prev(self):
         """`peek_prev().remove()`, or None at the front (behaviour 59)."""
         peek = self.peek_prev()
@@ -215,7 +218,7 @@ class CursorPeek:
         la = lst._take(obj)
         side = "next" if self._is_next else "previous"
         lst._emit("CursorPeek::remove", f"{side} item {obj.type_name} @{obj.address:#x} "
-                  "unlinked at the cursor", obj)
+                  "unlinked at the cursor", obj, Stmt("{}.remove()", self, result=la))
         return la
 
     def __getattr__(self, name):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..errors import UseAfterMove
+from ..rust import Stmt
 from .cursor import Cursor
 
 __all__ = ["OldCursor", "cursor_front_v6_11"]
@@ -67,7 +68,8 @@ class OldCursor(Cursor):
         lst._cursor = None
         obj = self._next
         la = lst._take(obj)
-        lst._emit("Cursor::remove", f"{obj.type_name} @{obj.address:#x} unlinked", obj)
+        lst._emit("Cursor::remove", f"{obj.type_name} @{obj.address:#x} unlinked", obj,
+                  Stmt("{}.remove()", self, result=la))
         return la
 
     def _check(self, op: str):

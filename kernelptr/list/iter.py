@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..errors import BorrowError
+from ..rust import Stmt, implicit
 
 __all__ = ["Iter", "IntoIter"]
 
@@ -75,7 +76,7 @@ class IntoIter:
         return self
 
     def __next__(self):
-        la = self._list._pop_end("IntoIter::next", back=False)
+        la = self._list._pop_end("IntoIter::next", back=False, rust=Stmt("{}.next()", self))
         if la is None:
             self._finish()
             raise StopIteration
@@ -83,14 +84,16 @@ class IntoIter:
 
     def next_back(self):
         """`DoubleEndedIterator::next_back`: pop the back, or None when empty."""
-        return self._list._pop_end("IntoIter::next_back", back=True)
+        return self._list._pop_end("IntoIter::next_back", back=True,
+                                   rust=Stmt("{}.next_back()", self))
 
     def _finish(self) -> None:
         self._list._state = "dropped"
 
     def drop(self) -> None:
         """Drop the iterator: the ListArcs still in it are dropped."""
-        self._list._drop_items()
+        with implicit("drop({}) drops the items left", self):
+            self._list._drop_items()
         self._finish()
 
     def __repr__(self) -> str:

@@ -8,6 +8,7 @@ from ..errors import (BorrowError, TraitNotImplemented, TypeMismatch, UndefinedB
                       UseAfterFree, UseAfterMove)
 from ..heap import current_heap
 from ..ownership import Handle
+from ..rust import Stmt, implicit, mut_ref, ref
 from ..types_ import type_name_of
 from .links import ListLinksSelfPtr, list_item_field, require_list_arc_safe
 from .list_arc import ListArc, expect_handle
@@ -87,7 +88,7 @@ class List:
         self._heap = current_heap()
         self._heap.lists.append(self)
         self._heap.emit("List::new", f"empty List<{self.type_name}, {id}>: first = null, "
-                        "nothing allocated")
+                        "nothing allocated", rust=Stmt("List::new()", result=self, mut=True))
 
     # -- ownership and borrows -------------------------------------------------------------
     @property
@@ -139,8 +140,8 @@ class List:
 
         return read_self_ptr(self, obj, handle)
 
-    def _emit(self, op: str, summary: str, obj=None) -> None:
-        self._heap.emit(op, summary, (obj.address,) if obj is not None else ())
+    def _emit(self, op: str, summary: str, obj=None, rust="") -> None:
+        self._heap.emit(op, summary, (obj.address,) if obj is not None else (), rust=rust)
 
     # -- queries ---------------------------------------------------------------------------
     @property
@@ -294,7 +295,7 @@ class List:
             self._first = obj
         where = "front (new first)" if front else "back (before first)"
         self._emit(op, f"{obj.type_name} @{obj.address:#x} linked at the {where}; no "
-                   "allocation", obj)
+                   "allocation", obj, Stmt("{}.%s({})" % op.split("::")[1], self, la))
 
     def pop_front(self):
         """`List::pop_front`: the first item's ListArc, or None when empty (behaviour 42)."""
@@ -308,15 +309,20 @@ class List:
         self._use(op, mutate=True)
         return self._pop_end(op, back=back)
 
-    def _pop_end(self, op: str, *, back: bool):
+    def _pop_end(self, op: str, *, back: bool, rust=None):
+        """Unlink the first (or last) item; `rust` is the call's Rust without its result
+        (default: `list.pop_front()` / `list.pop_back()`)."""
+        if rust is None:
+            rust = Stmt("{}.pop_%s()" % ("back" if back else "front"), self)
         first = self._first
         if first is None:
-            self._emit(op, "list is empty: None")
+            self._emit(op, "list is empty: None", rust=rust.returning(
+                None, option=True, none_note="the list is empty"))
             return None
         obj = links(first, self.id, self)[0] if back else first
         la = self._take(obj)
         self._emit(op, f"{obj.type_name} @{obj.address:#x} unlinked; its links are null "
-                   "again", obj)
+                   "again", obj, rust.returning(la, option=True))
         return la
 
     def remove(self, item):
@@ -343,11 +349,14 @@ class List:
                 fix="call remove on the list that holds the item (# Safety: the caller must "
                     "know the item is in this list, or in none)")
         self._use(op, mutate=True)
+        rust = Stmt("unsafe {{ {}.remove({}) }}", self, ref(item), option=True)
         if not linked:
-            self._emit(op, "item is in no list (its links are null): None", obj)
+            self._emit(op, "item is in no list (its links are null): None", obj,
+                       rust.returning(None, none_note="the item is in no list"))
             return None
         la = self._take(obj)
-        self._emit(op, f"{obj.type_name} @{obj.address:#x} unlinked from this list", obj)
+        self._emit(op, f"{obj.type_name} @{obj.address:#x} unlinked from this list", obj,
+                   rust.returning(la))
         return la
 
     def push_all_back(self, other: "List") -> None:
@@ -394,7 +403,8 @@ class List:
             obj.touch()
         self._unchecked |= other._unchecked
         other._unchecked = set()
-        self._emit(op, f"{len(moved)} item(s) spliced onto the back; the other list is empty")
+        self._emit(op, f"{len(moved)} item(s) spliced onto the back; the other list is empty",
+                   rust=Stmt("{}.push_all_back({})", self, mut_ref(other)))
 
     # -- cursors ---------------------------------------------------------------------------
     def cursor_front(self):
@@ -411,17 +421,19 @@ class List:
         self._use(op, mutate=True)
         cursor = Cursor(self, nxt)
         self._cursor = cursor
-        cursor._announce(self, op)
+        cursor._announce(self, op, Stmt("{}.%s()" % op.split("::")[1], self, result=cursor,
+                                        mut=True))
         return cursor
 
     # -- dropping --------------------------------------------------------------------------
     def drop(self) -> None:
         """Drop the list: pop every item and drop its ListArc (behaviour 52)."""
         self._use("List::drop", mutate=True)
-        self._drop_items()
+        with implicit("drop({}) drops every item", self):
+            self._drop_items()
         self._state = "dropped"
         self._moved_by = "List::drop"
-        self._emit("List::drop", f"{self.type_str()} dropped")
+        self._emit("List::drop", f"{self.type_str()} dropped", rust=Stmt("drop({})", self))
 
     def _drop_items(self) -> None:
         while self._first is not None:

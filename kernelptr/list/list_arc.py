@@ -10,6 +10,7 @@ from ..errors import (BuildError, NotClone, TraitNotImplemented, TypeMismatch,
 from ..flags import Flags
 from ..raw import RawPtr
 from ..result import Err, Ok
+from ..rust import Stmt, alloc_expr, compound, rust_type
 from ..types_ import type_name_of
 from ..unique import UniqueArc
 from .links import follow_tracked_by, require_list_arc_safe, tracker_id
@@ -44,6 +45,17 @@ def expect_handle(value, cls, op: str, expected: str):
                            rule=f"{op} takes a {cls.kind}",
                            rustc="error[E0308]: mismatched types",
                            fix=fix)
+
+
+def _path(id: int) -> str:
+    """`ListArc`, or `ListArc::<_, ID>` when the ID is not the default 0."""
+    return "ListArc" if not id else f"ListArc::<_, {id}>"
+
+
+def _result_type(obj, id: int, a) -> str:
+    """`Result<ListArc<T, ID>, Arc<T>>`, what `try_from_arc` returns."""
+    arc = rust_type(a)
+    return f"Result<{arc.replace('Arc<', 'ListArc<', 1)[:-1]}, {id}>, {arc}>"
 
 
 def _on_create(obj, id: int) -> None:
@@ -148,7 +160,8 @@ class ListArc(DerefHandle):
         _on_create(obj, id)
         la = cls(obj, id=id)
         obj.heap.emit("ListArc::new", f"{obj.type_name} allocated at {obj.address:#x} as "
-                      f"ListArc<_, {id}>, refcount 1", (obj.address,))
+                      f"ListArc<_, {id}>, refcount 1", (obj.address,),
+                      rust=Stmt(alloc_expr("ListArc", value, flags, id), result=la))
         return la
 
     @classmethod
@@ -159,7 +172,8 @@ class ListArc(DerefHandle):
         _on_create(obj, id)
         la = cls(obj, id=id)
         obj.heap.emit("ListArc::from(UniqueArc)", f"UniqueArc becomes ListArc<_, {id}>; "
-                      "refcount stays 1", (obj.address,))
+                      "refcount stays 1", (obj.address,),
+                      rust=Stmt(_path(id) + "::from({})", u, result=la))
         return la
 
     @classmethod
@@ -213,8 +227,11 @@ class ListArc(DerefHandle):
         _on_create(obj, id2)
         obj.refcount.inc()
         first, second = cls(obj, id=id1), cls(obj, id=id2)
+        method = op.split("::")[1]
         obj.heap.emit(op, f"ListArc<_, {id1}> and ListArc<_, {id2}> from one UniqueArc; "
-                      f"refcount {count_text(obj)}", (obj.address,))
+                      f"refcount {count_text(obj)}", (obj.address,),
+                      rust=Stmt(f"ListArc::<_, {id1}>::{method}::<{id2}>({{}})", u,
+                                result=(first, second)))
         return first, second
 
     @staticmethod
@@ -245,15 +262,20 @@ class ListArc(DerefHandle):
         expect_handle(a, Arc, "ListArc::try_from_arc", "Arc<T>")
         obj = a._check("ListArc::try_from_arc")
         _require_tracked(a, obj, id, "ListArc::try_from_arc")
+        call = _path(id) + "::try_from_arc({})"
         if not cls._try_new(obj, id):
+            err = Err(a)
             obj.heap.emit("ListArc::try_from_arc", f"tracker says a ListArc<_, {id}> exists: "
-                          "Err(arc) handed back, refcount unchanged", (obj.address,))
-            return Err(a)
+                          "Err(arc) handed back, refcount unchanged", (obj.address,),
+                          rust=Stmt(call, a, result=err, ty=_result_type(obj, id, a)))
+            return err
         a._retire("moved", "ListArc::try_from_arc")
         la = cls(obj, id=id)
+        ok = Ok(la)
         obj.heap.emit("ListArc::try_from_arc", f"tracker false -> true: Ok(ListArc<_, {id}>), "
-                      f"refcount stays {count_text(obj)}", (obj.address,))
-        return Ok(la)
+                      f"refcount stays {count_text(obj)}", (obj.address,),
+                      rust=Stmt(call, a, result=ok, ty=_result_type(obj, id, a)))
+        return ok
 
     @staticmethod
     def _try_new(obj, id: int) -> bool:
@@ -271,18 +293,22 @@ class ListArc(DerefHandle):
         expect_handle(b, ArcBorrow, "ListArc::try_from_arc_borrow", "ArcBorrow<'_, T>")
         obj = b._check("ListArc::try_from_arc_borrow")
         _require_tracked(b, obj, id, "ListArc::try_from_arc_borrow")
+        call = Stmt(_path(id) + "::try_from_arc_borrow({})", b, option=True)
         if not cls._try_new(obj, id):
             obj.heap.emit("ListArc::try_from_arc_borrow", f"a ListArc<_, {id}> exists: None",
-                          (obj.address,))
+                          (obj.address,), rust=call.returning(
+                              None, none_note="a ListArc for this ID exists"))
             return None
         before = count_text(obj)
         obj.refcount.inc()
         la = cls(obj, id=id)
         obj.heap.emit("ListArc::try_from_arc_borrow", f"new ListArc<_, {id}>: refcount "
-                      f"{before} -> {count_text(obj)}", (obj.address,))
+                      f"{before} -> {count_text(obj)}", (obj.address,),
+                      rust=call.returning(la))
         return la
 
     @classmethod
+    @compound("ListArc::try_from_arc_or_drop({a})", option=True)
     def try_from_arc_or_drop(cls, a, id: int = 0):
         """`ListArc::try_from_arc_or_drop`: try; on failure, if `a` was the last reference,
         make the ListArc from the recovered UniqueArc, else give `a` up and return None
@@ -308,7 +334,8 @@ class ListArc(DerefHandle):
         p._reclaim()
         la = cls(obj, id=id)
         obj.heap.emit(op, f"raw pointer {p.address:#x} is a ListArc<_, {id}> again "
-                      f"(refcount stays {count_text(obj)})", (obj.address,))
+                      f"(refcount stays {count_text(obj)})", (obj.address,),
+                      rust=Stmt("unsafe {{ %s::from_raw({}) }}" % _path(id), p, result=la))
         return la
 
     # -- conversion and access -------------------------------------------------------------
@@ -319,7 +346,8 @@ class ListArc(DerefHandle):
         obj.listarc[self._id] = p   # INVARIANT: the pointer now stands for the ListArc.
         obj.touch()
         obj.heap.emit("ListArc::into_raw", f"raw pointer {obj.data_address:#x} owns the "
-                      f"ListArc<_, {self._id}>; tracker stays set", (obj.address,))
+                      f"ListArc<_, {self._id}>; tracker stays set", (obj.address,),
+                      rust=Stmt("{}.into_raw()", self, result=p))
         return p
 
     def into_arc(self) -> Arc:
@@ -327,9 +355,11 @@ class ListArc(DerefHandle):
         obj = self._consume("ListArc::into_arc")
         self._give_up(obj)
         arc = Arc(obj)
+        arc = self._keep_fat(arc)
         obj.heap.emit("ListArc::into_arc", f"ListArc<_, {self._id}> becomes a plain Arc; "
-                      f"tracker reset, refcount stays {count_text(obj)}", (obj.address,))
-        return self._keep_fat(arc)
+                      f"tracker reset, refcount stays {count_text(obj)}", (obj.address,),
+                      rust=Stmt("{}.into_arc()", self, result=arc))
+        return arc
 
     def _give_up(self, obj) -> None:
         _on_drop(obj, self._id)
@@ -340,7 +370,8 @@ class ListArc(DerefHandle):
     def clone_arc(self) -> Arc:
         """`ListArc::clone_arc`: a plain Arc (+1); this ListArc stays (behaviour 25)."""
         obj = self._check("ListArc::clone_arc")
-        return self._keep_fat(new_reference(obj, "ListArc::clone_arc"))
+        return self._keep_fat(new_reference(obj, "ListArc::clone_arc",
+                                            rust=Stmt("{}.clone_arc()", self)))
 
     def as_arc_borrow(self) -> ArcBorrow:
         """`ListArc::as_arc_borrow`: a borrow, no count change."""
@@ -368,4 +399,5 @@ class ListArc(DerefHandle):
         obj = self._consume("ListArc::drop", "dropped")
         self._give_up(obj)   # on_drop_list_arc runs BEFORE the decrement
         summary = release(obj, "ListArc::drop")
-        obj.heap.emit("ListArc::drop", f"tracker reset; {summary}", (obj.address,))
+        obj.heap.emit("ListArc::drop", f"tracker reset; {summary}", (obj.address,),
+                      rust=Stmt("drop({})", self))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..arc import Arc, count_text
 from ..errors import TypeMismatch
 from .list_arc import expect_handle
+from ..rust import Stmt, ref
 from .ring import insert_before, unlink
 
 __all__ = ["push_back", "remove"]
@@ -45,7 +46,9 @@ def push_back(lst, arc) -> None:
     # SAFETY: none. Whatever the links held before is overwritten.
     insert_before(lst, obj, lst._first)
     lst._emit(op, f"{obj.type_name} @{obj.address:#x} linked WITHOUT a ListArc (refcount "
-              f"{count_text(obj)}); nothing checked its links were free", obj)
+              f"{count_text(obj)}); nothing checked its links were free", obj,
+              Stmt("{}.push_back(unsafe {{ ListArc::from_raw({}.clone().into_raw()) }})", lst,
+                   arc, note="unsound: no ListArc existed for it"))
 
 
 def remove(lst, item):
@@ -71,5 +74,7 @@ def remove(lst, item):
     obj.extra["lists"][lst.id] = lst
     result = lst._release(obj)
     lst._emit(op, f"{obj.type_name} @{obj.address:#x} unlinked WITHOUT checking which list "
-              "it was in", obj)
+              "it was in", obj, Stmt("unsafe {{ {}.remove({}) }}", lst, ref(item),
+                                     result=result, option=True,
+                                     note="unsound: the item may be in another list"))
     return result

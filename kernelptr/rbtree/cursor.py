@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..errors import NoSuchField, UseAfterMove
+from ..rust import Stmt
 from .entry import MutRef
 
 __all__ = ["Cursor", "CursorMut"]
@@ -151,10 +152,12 @@ class CursorMut(Cursor):
         node = tree._unlink(i)
         neighbour = self._at(i) if i < len(tree._nodes) else self._at(i - 1)
         nxt = None if neighbour is None else CursorMut(tree, neighbour)
+        result = (nxt, node)
         tree._heap.emit("CursorMut::remove_current", f"node for key {node.key!r} unlinked; "
                         f"cursor {'moved on' if nxt else 'gone (tree empty)'}",
-                        (node._obj.address,))
-        return nxt, node
+                        (node._obj.address,), rust=Stmt("{}.remove_current()", self,
+                                                        result=result))
+        return result
 
     def _remove_neighbour(self, delta: int, op: str):
         i = self._reborrow(op)
@@ -162,9 +165,11 @@ class CursorMut(Cursor):
             return None
         node = self._tree._unlink(i + delta)
         self._stamp = self._tree._stamp()
+        method = op.split("::")[1]
         self._tree._heap.emit(op, f"node for key {node.key!r} unlinked and returned; the "
                               f"cursor stays on key {self._node.value.key!r}",
-                              (node._obj.address,))
+                              (node._obj.address,),
+                              rust=Stmt("{}.%s()" % method, self, result=node, option=True))
         return node
 
     def remove_next(self):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..errors import TypeMismatch, UseAfterMove
 from ..ownership import drop_value
+from ..rust import Stmt, compound
 from ..types_ import safe_repr
 from .node import RBTreeNode, RBTreeNodeReservation, _move_in
 
@@ -47,7 +48,8 @@ class MutRef:
         drop_value([old])                      # Rust drops the overwritten value
         self._node.touch()
         self._tree._heap.emit("*v = value", f"value for key {data.key!r} = "
-                              f"{safe_repr(data.value)}; no allocation", (self._node.address,))
+                              f"{safe_repr(data.value)}; no allocation", (self._node.address,),
+                              rust=Stmt("*{} = {}", self, data.value))
 
     def __repr__(self) -> str:
         return f"&mut {safe_repr(self._node.value.value)}"
@@ -94,6 +96,7 @@ class VacantEntry(_Borrowing):
         super().__init__(tree)
         self.key = key
 
+    @compound("{self}.insert({value}, {reservation})")
     def insert(self, value, reservation) -> MutRef:
         """`VacantEntry::insert(self, value, reservation) -> &mut V`: no allocation."""
         op = "VacantEntry::insert"
@@ -113,9 +116,11 @@ class VacantEntry(_Borrowing):
         obj = node._consume(op)
         tree._link(obj, self.key)
         tree._generation += 1
+        ref = MutRef(tree, obj)
         tree._heap.emit(op, f"node {obj.address:#x} linked for key {self.key!r} from the "
-                        "reservation; no allocation", (obj.address,))
-        return MutRef(tree, obj)
+                        "reservation; no allocation", (obj.address,),
+                        rust=Stmt("{}.insert({}, {})", self, value, reservation, result=ref))
+        return ref
 
     def __repr__(self) -> str:
         return f"VacantEntry(key={self.key!r})"
@@ -164,7 +169,8 @@ class OccupiedEntry(_Borrowing):
         node = tree._unlink(tree._nodes.index(self._node))
         tree._generation += 1
         tree._heap.emit("RBTree::remove_node", f"node for key {node.key!r} unlinked and "
-                        "returned", (node._obj.address,))
+                        "returned", (node._obj.address,),
+                        rust=Stmt("{}.remove_node()", self, result=node))
         return node
 
     def remove(self):

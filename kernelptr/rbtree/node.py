@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..flags import Flags
 from ..heap import current_heap
 from ..ownership import Handle, drop_value
+from ..rust import Stmt, implicit
 from ..types_ import type_name_of
 
 __all__ = ["RBTreeNode", "RBTreeNodeReservation", "RB_NODE_SIZE"]
@@ -54,7 +55,7 @@ class _NodeHandle(Handle):
         obj = self._consume(f"drop({self.kind})", "dropped")
         free_node(obj)
         obj.heap.emit(f"{self.kind}::drop", f"node memory at {obj.address:#x} freed",
-                      (obj.address,))
+                      (obj.address,), rust=Stmt("drop({})", self))
 
     def __repr__(self) -> str:
         if self._state != "live":
@@ -64,7 +65,8 @@ class _NodeHandle(Handle):
 
 def free_node(obj) -> None:
     if not obj.uninit:
-        drop_value([obj.value.key, obj.value.value])
+        with implicit("the node's destructor"):
+            drop_value([obj.value.key, obj.value.value])
     obj.refcount.dec_and_test()
     obj.heap.free(obj)
 
@@ -98,18 +100,20 @@ class RBTreeNodeReservation(_NodeHandle):
         obj.uninit = True
         r = cls(obj)
         heap.emit("RBTreeNodeReservation::new", f"empty node allocated at {obj.address:#x}",
-                  (obj.address,))
+                  (obj.address,), rust=Stmt("RBTreeNodeReservation::new({})?", flags, result=r))
         return r
 
     def into_node(self, key, value) -> "RBTreeNode":
         """`into_node(key, value)`: write key and value into the reserved memory; infallible,
         no allocation (behaviour 64)."""
         obj = self._check("RBTreeNodeReservation::into_node")
+        rust = Stmt("{}.into_node({}, {})", self, key, value)
         self._retire("moved", "RBTreeNodeReservation::into_node")
         _fill(obj, key, value)
         node = RBTreeNode(obj)
         obj.heap.emit("RBTreeNodeReservation::into_node", f"key {key!r} written into the "
-                      f"reserved node at {obj.address:#x}; no allocation", (obj.address,))
+                      f"reserved node at {obj.address:#x}; no allocation", (obj.address,),
+                      rust=rust.returning(node))
         return node
 
 
@@ -144,7 +148,8 @@ class RBTreeNode(_NodeHandle):
         _fill(obj, key, value)
         node = cls(obj)
         heap.emit("RBTreeNode::new", f"node for key {key!r} allocated at {obj.address:#x}",
-                  (obj.address,))
+                  (obj.address,), rust=Stmt("RBTreeNode::new({}, {}, {})?", key, value, flags,
+                                            result=node))
         return node
 
     @property
@@ -154,14 +159,16 @@ class RBTreeNode(_NodeHandle):
     def into_reservation(self) -> RBTreeNodeReservation:
         """`into_reservation`: drop key and value in place but keep the memory (64)."""
         obj = self._consume("RBTreeNode::into_reservation")
-        drop_value([obj.value.key, obj.value.value])
+        with implicit("into_reservation drops the key and value"):
+            drop_value([obj.value.key, obj.value.value])
         obj.value = None
         obj.uninit = True
         obj.type_name = "Node<K, V>"
         obj.touch()
         r = RBTreeNodeReservation(obj)
         obj.heap.emit("RBTreeNode::into_reservation", f"key and value dropped; the memory at "
-                      f"{obj.address:#x} is a reservation again", (obj.address,))
+                      f"{obj.address:#x} is a reservation again", (obj.address,),
+                      rust=Stmt("{}.into_reservation()", self, result=r))
         return r
 
     def to_key_value(self) -> tuple:
@@ -173,5 +180,6 @@ class RBTreeNode(_NodeHandle):
         obj.uninit = True
         free_node(obj)
         obj.heap.emit("RBTreeNode::to_key_value", f"key {kv[0]!r} and value moved out; node "
-                      f"memory at {obj.address:#x} freed", (obj.address,))
+                      f"memory at {obj.address:#x} freed", (obj.address,),
+                      rust=Stmt("{}.to_key_value()", self, result=kv))
         return kv

@@ -7,6 +7,7 @@ import bisect
 from ..errors import BorrowError, TraitNotImplemented, TypeMismatch, UseAfterMove
 from ..flags import Flags
 from ..heap import current_heap
+from ..rust import Stmt, compound, implicit, ref
 from ..types_ import type_name_of
 from .cursor import Cursor, CursorMut
 from .entry import MutRef, Occupied, OccupiedEntry, Vacant, VacantEntry
@@ -187,7 +188,9 @@ class RBTree:
                    if old is None else
                    f"key {key!r} existed: node {old._obj.address:#x} replaced "
                    f"(rb_replace_node) and returned; no allocation")
-        self._heap.emit("RBTree::insert", summary, (obj.address,))
+        self._heap.emit("RBTree::insert", summary, (obj.address,),
+                        rust=Stmt("{}.insert({})", self, node, result=old, option=True,
+                                  none_note="the key was new"))
         return old
 
     def _link(self, obj, key) -> RBTreeNode | None:
@@ -207,6 +210,7 @@ class RBTree:
         old_obj.hold("rbtree", -1)
         return RBTreeNode(old_obj)
 
+    @compound("{self}.try_create_and_insert({key}, {value}, {flags})?")
     def try_create_and_insert(self, key, value, flags: Flags) -> RBTreeNode | None:
         """`try_create_and_insert(key, value, flags)`: check the key (a key the tree cannot
         take is refused before anything is allocated), allocate a node (may fail with
@@ -251,11 +255,13 @@ class RBTree:
         obj.hold("rbtree", -1)
         return RBTreeNode(obj)
 
+    @compound("{self}.remove_node(&{key})", option=True)
     def remove_node(self, key) -> RBTreeNode | None:
         """`remove_node(&key)`: unlink and return the node (memory kept), or None (65)."""
         entry = self.find_mut(key)
         return None if entry is None else entry.remove_node()
 
+    @compound("{self}.remove(&{key})", option=True)
     def remove(self, key):
         """`remove(&key)`: the value (its node freed), or None (behaviour 65)."""
         node = self.remove_node(key)
@@ -304,12 +310,13 @@ class RBTree:
         values."""
         self._use("drop(RBTree)", mutate=True)
         nodes, self._nodes, self._keys = self._nodes, [], []
-        for obj in nodes:
-            obj.hold("rbtree", -1)
-            free_node(obj)
+        with implicit("drop({}) frees every node", self):
+            for obj in nodes:
+                obj.hold("rbtree", -1)
+                free_node(obj)
         self._dropped = True
         self._heap.emit("RBTree::drop", f"{len(nodes)} node(s) freed",
-                        tuple(o.address for o in nodes))
+                        tuple(o.address for o in nodes), rust=Stmt("drop({})", self))
 
     def _kp_drop_in_place(self) -> None:
         """Run when the value holding this tree is dropped."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from ..errors import (BuildError, NotDynCompatible, ReceiverMismatch, TraitNotImplemented,
                       TypeMismatch)
+from ..rust import Stmt, rust_type
 from ..types_ import type_name_of
 from .trait import impl_of, receiver_in
 from .vtable import require_impl, vtable_for
@@ -108,8 +109,11 @@ def into_dyn(handle, trait):
         new = handle._clone_handle(obj)
     new._vtable = vt
     new._dyn_name = trait.__name__
+    target = rust_type(new)
     obj.heap.emit("CoerceUnsized", f"{before} -> {new.type_str()}: fat pointer (data "
-                  f"{obj.data_address:#x}, vtable {vt.address:#x})", (obj.address,))
+                  f"{obj.data_address:#x}, vtable {vt.address:#x})", (obj.address,),
+                  rust=Stmt("{} as %s" % target, handle, result=new, typed=True, inline="{}",
+                            coerce=True))
     return new
 
 
@@ -229,20 +233,37 @@ def call_method(handle, trait, name: str, *args, _wrapped: bool = False, **kwarg
         # Inside the method `self` has the concrete type: a thin pointer.
         this._vtable = None
         this._dyn_name = None
+    rust = _call_stmt(fn, own, name, handle, args)
     if vt is not None:
         heap.emit(f"<dyn {trait.__name__}>::{name}",
                   f"dynamic dispatch: load slot {vt.slot_of(name)} of vtable {vt.address:#x}, "
-                  f"call {vt.describe(name)}", (obj.address,))
+                  f"call {vt.describe(name)}", (obj.address,), rust=rust)
     else:
         heap.emit(f"<{own} as {trait.__name__}>::{name}",
                   f"static call of {own}::{name} with self: {receiver.rust(own)}",
-                  (obj.address,))
+                  (obj.address,), rust=rust)
     result = fn(this, *args, **kwargs)
     if receiver.by_value and this._state == "live" and this._inside is None \
             and not _returned(result, this):
         # INVARIANT: a by-value `self` nobody took is dropped at the end of the method.
-        this.drop()
+        from ..rust import implicit
+
+        with implicit(f"end of {own}::{name}"):
+            this.drop()
     return result
+
+
+def _call_stmt(fn, own: str, name: str, handle, args) -> Stmt:
+    """`x.name(args)`, or `Type::name(x, args)` for a method whose receiver is not spelled
+    `self` (the workqueue's `run(this: Arc<Self>)`)."""
+    code = getattr(fn, "__code__", None)
+    first = code.co_varnames[0] if code is not None and code.co_argcount else "self"
+    fields = ", ".join("{}" for _ in args)
+    if first != "self":
+        template = f"{own}::{name}({{}}{', ' if args else ''}{fields})"
+    else:
+        template = f"{{}}.{name}({fields})"
+    return Stmt(template, handle, *args)
 
 
 def trait_method(handle, name: str):

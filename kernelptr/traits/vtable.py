@@ -160,10 +160,12 @@ class CVtable:
             result = self.defaults.get(name, self.EINVAL)
             heap.emit(f"{self.trait.__name__}::{name} (C caller)",
                       f"ops->{name} is NULL: the C side returns {result} without calling "
-                      "anything")
+                      "anything", rust=f"// C: ops->{name} is NULL, so the caller returns "
+                                       f"{result} and no Rust runs")
             return result
         heap.emit(f"{self.trait.__name__}::{name} (C caller)",
-                  f"ops->{name} is set: calling {self.slots[name]}")
+                  f"ops->{name} is set: calling {self.slots[name]}",
+                  rust=f"// C: ops->{name} is set, so the caller calls {self.slots[name]}")
         return fn(*args)
 
     def __repr__(self) -> str:
