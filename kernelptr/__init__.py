@@ -17,6 +17,7 @@ from .heap import Heap, current_heap, reset
 from .layout import Layout, layout
 from .lock import Guard, SpinLock
 from .ownership import Handle, drop, name, scope
+from .problem import Problem
 from .raw import RawPtr
 from .record import Frame, Recording, record, trace
 from .refcount import (REFCOUNT_MAX, REFCOUNT_SATURATED, Refcount, RefcountWarning,
@@ -34,7 +35,7 @@ __all__ = [
     "GFP_KERNEL_ACCOUNT", "SpinLock", "Guard", "Handle", "drop", "scope", "name", "struct",
     "layout", "Layout", "Event", "Location", "record", "trace", "Recording", "Frame",
     "Snapshot", "ObjectSnap", "HandleSnap", "ListSnap", "VtableSnap", "RawPtrSnap",
-    "PointerSnap",
+    "PointerSnap", "Problem",
     "KernelPtrError", "NoSuchField", "AllocError", "SleepInAtomicContext", "UseAfterMove", "UseAfterFree",
     "BorrowError", "MutabilityError", "UndefinedBehavior", "InvariantViolation",
     "TypeMismatch", "NotClone", "TraitNotImplemented", "ReceiverMismatch", "BuildError",

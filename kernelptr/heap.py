@@ -9,6 +9,7 @@ from typing import Callable
 from .errors import AllocError, InvariantViolation, SleepInAtomicContext
 from .events import Event, Location, user_frame
 from .flags import Flags
+from .problem import Problem, as_problem
 from .refcount import Refcount, RefcountWarning, SaturationKind
 
 __all__ = ["Heap", "current_heap", "reset", "HeapObject"]
@@ -200,8 +201,9 @@ class Heap:
     ('0xffff888000001000', 1)
     """
 
-    #: invariant checks run by `check()`; each takes the heap and returns problem strings.
-    invariant_checks: list[Callable[["Heap"], list[str]]] = []
+    #: invariant checks run by `check()`; each takes the heap and returns `kp.Problem`
+    #: records (or plain sentences).
+    invariant_checks: list[Callable[["Heap"], list]] = []
 
     def __init__(self, *, record_events: bool = True):
         self.record_events = record_events
@@ -209,6 +211,8 @@ class Heap:
         self.warnings: list[str] = []
         self.alloc_count = 0
         self.free_count = 0
+        #: `prev`/`next`/`first` pointers written by list operations (what O(1) counts).
+        self.pointer_writes = 0
         self.step = 0
         self._next_address = BASE_ADDRESS
         self._objects: dict[int, HeapObject] = {}
@@ -349,9 +353,14 @@ class Heap:
     # -- checking --------------------------------------------------------------------------
     def problems(self) -> list[str]:
         """Every broken invariant, as sentences (empty when the heap is consistent)."""
-        found: list[str] = []
+        return [p.text for p in self.problem_records()]
+
+    def problem_records(self) -> list[Problem]:
+        """Every broken invariant as a `kp.Problem`: the sentence `problems()` prints and the
+        object, list ID, field and list concerned (what the pictures mark)."""
+        found: list[Problem] = []
         for check in self.invariant_checks:
-            found.extend(check(self))
+            found.extend(as_problem(p) for p in check(self))
         return found
 
     def check(self) -> None:
@@ -401,23 +410,24 @@ class Heap:
                 f"step={self.step})")
 
 
-def _check_refcounts(heap: Heap) -> list[str]:
+def _check_refcounts(heap: Heap) -> list[Problem]:
     problems = []
     for obj in heap.objects():
         if obj.refcount.saturated or obj.kind.startswith("std::"):
             continue
         expected = obj.expected_refcount()
         if obj.refcount.read() != expected:
-            problems.append(
+            problems.append(Problem(
                 f"{obj!r}: refcount is {obj.refcount.read()} but {expected} references own it "
                 f"({obj.live_owner_count()} handles, {obj.forgotten} forgotten, "
-                f"held {dict(obj.held)})")
+                f"held {dict(obj.held)})", "refcount", obj.address, field="refcount"))
     for obj in heap.objects(include_freed=True):
         if obj.freed:
             alive = [h for h in obj.owners if h._state == "live"]
             if alive or obj.held:
-                problems.append(f"{obj!r} is freed but still referenced ({len(alive)} live "
-                                f"handles, held {dict(obj.held)})")
+                problems.append(Problem(f"{obj!r} is freed but still referenced ({len(alive)} "
+                                        f"live handles, held {dict(obj.held)})", "refcount",
+                                        obj.address, field="refcount"))
     return problems
 
 
