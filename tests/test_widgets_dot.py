@@ -1,5 +1,8 @@
 """widgets.dot and widgets.render: every concept of the model appears in the picture."""
 
+import math
+import re
+
 import graphviz
 import pytest
 
@@ -7,7 +10,8 @@ import kernelptr as kp
 import widgets
 from widgets import render as render_mod
 from widgets.style import id_colour
-from widgets_scenes import A, B, C, D, VT, every_concept
+from widgets_scenes import (A, B, C, D, VT, edge_shapes, every_concept, node_boxes,
+                            race_recording, texts)
 
 
 @pytest.fixture(scope="module")
@@ -80,26 +84,73 @@ def test_moved_handle_greyed_with_moved(source):
 def test_list_head_first_next_prev_in_the_id_colour(source):
     colour = id_colour(0)
     assert "List&lt;Job, 0&gt;" in source and "first: null" in source   # empty list
-    assert f"list_q:f:e -> obj_{A:x}:l0:w" in source
-    assert f'obj_{A:x}:n0:e -> obj_{B:x}:l0:w [color="{colour}" penwidth=2.2]' in source
-    assert f'obj_{A:x}:p0:s -> obj_{C:x}:l0:s [arrowsize=0.7 color="{colour}"' in source
+    assert f"list_q:f:e -> obj_{A:x}:p0:w" in source
+    # A's next is B and B's prev is A: one line, filled head at B (next), open head at A (prev).
+    assert (f'obj_{A:x}:n0:e -> obj_{B:x}:p0:w [arrowtail=empty color="{colour}" dir=both '
+            'penwidth=2.2]') in source
 
 
-def test_prev_arrows_do_not_lie_on_top_of_next_arrows(heap):
-    """In the drawn SVG a `prev` edge leaves below the row, not along the `next` edge."""
-    import re
+def _two_ring(heap):
     from tests._list_types import Node
 
     q = kp.List(Node)
     for n in range(2):
         q.push_back(kp.ListArc.new(Node(n), kp.GFP_KERNEL))
-    svg = widgets.render_svg(heap.snapshot(), legend=False)
-    edges = re.findall(r"<title>(obj_\w+):(\w)&#45;&gt;obj_\w+:(\w)</title>\s*"
-                       r"<path[^>]* d=\"M[\d.]+,(-?[\d.]+)", svg)
-    next_y = {float(y) for _, tail, head, y in edges if (tail, head) == ("e", "w")}
-    prev_y = {float(y) for _, tail, head, y in edges if (tail, head) == ("s", "s")}
-    assert next_y and prev_y
-    assert min(abs(a - b) for a in next_y for b in prev_y) > 5, (next_y, prev_y)
+    return q
+
+
+def _distance(path_a, path_b):
+    return min(math.dist(p, q) for p in path_a for q in path_b)
+
+
+@pytest.mark.parametrize("drawn_by", ["to_dot", "Stepper"])
+def test_prev_is_an_arrow_from_the_prev_cell_distinct_from_next_in_a_two_item_ring(heap,
+                                                                                  drawn_by):
+    """In a two-item ring both prevs point at the other item, like both nexts. Each prev is
+    an open arrowhead at the right end (`next ▸`) of the row it points at, on a line that
+    leaves its own `◂ prev` cell; each next a filled head at the left end (`◂ prev`) of the
+    row it points at; the two lines never merge."""
+    if drawn_by == "Stepper":
+        with kp.record() as rec:
+            q = _two_ring(heap)
+        svg = widgets.Stepper(rec, legend=False).svg(len(rec.frames) - 1)
+    else:
+        q = _two_ring(heap)
+        svg = widgets.render_svg(heap.snapshot(), legend=False)
+    boxes = node_boxes(svg)
+    rows = {round(y) for t, x, y in texts(svg) if t in ("◂ prev", "next ▸")}
+    links = [e for e in edge_shapes(svg) if re.match(r"obj_\w+:e->obj_\w+:w$",
+                                                      e["title"].replace("&#45;&gt;", "->"))]
+    assert len(links) == 2
+    for e in links:
+        tail, head = re.findall(r"(obj_\w+):", e["title"])
+        fills = sorted(e["heads"], key=lambda h: h[0] != "none")
+        (open_fill, open_at), (fill, filled_at) = fills
+        assert open_fill == "none" and fill != "none"
+        # the prev head (open) at the right end of the tail object's links row
+        assert abs(open_at[0] - boxes[tail][2]) < 14, (open_at, boxes[tail])
+        # the next head (filled) at the left end of the head object's links row, which is
+        # where the head object's own prev leaves (its `◂ prev` cell)
+        assert abs(filled_at[0] - boxes[head][0]) < 14, (filled_at, boxes[head])
+        for at in (open_at, filled_at):
+            assert min(abs(at[1] - y) for y in rows) < 14, (at, rows)
+    assert _distance(links[0]["path"], links[1]["path"]) > 20
+    q.drop()
+
+
+@pytest.fixture
+def broken_heap():
+    """A fresh current heap that the test corrupts on purpose (no check at the end)."""
+    with kp.Heap() as h:
+        yield h
+
+
+def test_a_prev_that_disagrees_is_a_line_of_its_own(broken_heap):
+    rec, (a, x, left, right) = race_recording()
+    source = widgets.to_dot(rec.frames[-1].snapshot).source
+    # x.prev -> a, but a.next -> a: x's prev leaves its prev cell alone, dashed, open head
+    assert re.search(rf"obj_{x.address:x}:p0:w -> obj_{a.address:x}:p0:w \[arrowhead=empty "
+                     r"arrowsize=0.9[^]]*style=dashed", source)
 
 
 def test_locks_banner_and_legend(source):
@@ -116,7 +167,7 @@ def test_changes_since_previous_are_highlighted():
     yellow = 'BGCOLOR="#F0E442"'
     assert widgets.to_dot(before, before).source.count(yellow) == 1    # the legend's swatch
     changed = widgets.to_dot(after, before).source
-    assert '<TD COLSPAN="2" BGCOLOR="#F0E442"><B>7</B>' in changed
+    assert '<TD PORT="rc" COLSPAN="2" BGCOLOR="#F0E442"><B>7</B>' in changed
 
 
 def test_node_names_are_stable_across_snapshots(heap):
@@ -203,6 +254,6 @@ def test_a_live_cursor_is_drawn_on_its_list(heap):
     second = heap.snapshot().list("q").items[1]
     assert heap.snapshot().list("q").cursor == (second,)
     source = widgets.to_dot(heap.snapshot()).source
-    assert f"list_q:c:e -> obj_{second:x}:l0:w" in source
+    assert f"list_q:c:e -> obj_{second:x}:p0:w" in source
     c.move_next()
     assert "cursor: at the back" in widgets.to_dot(heap.snapshot()).source

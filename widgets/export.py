@@ -19,7 +19,7 @@ _PX_PER_PT = 96 / 72     # graphviz draws PNGs at 96 dpi; SVG sizes are in point
 def align_png(data: bytes, shift, size) -> bytes:
     """PNG `data` moved by `shift` (points) onto a canvas of `size` (points): frames whose
     canvas graphviz grew for a bulging edge line up with the others again."""
-    if size is None or shift == (0.0, 0.0):
+    if size is None:
         return data
     from PIL import Image
 
