@@ -213,6 +213,8 @@ class Heap:
         self.free_count = 0
         #: `prev`/`next`/`first` pointers written by list operations (what O(1) counts).
         self.pointer_writes = 0
+        #: set by `kp.unchecked` code, after which snapshots check every invariant.
+        self.unsafe_used = False
         self.step = 0
         self._next_address = BASE_ADDRESS
         self._objects: dict[int, HeapObject] = {}

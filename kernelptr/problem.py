@@ -75,13 +75,12 @@ def snapshot_problems(heap, touched=None, *, again: bool = False) -> tuple:
 
     Outside `kp.unchecked` code and direct refcount changes the model keeps every invariant
     (its operations check, then commit), so the full check runs only when one of those can
-    have broken something: a list holds unchecked items, an object in `touched` (default:
-    all) has a count its owners do not explain or is freed while referenced, or `again`
-    (the previous snapshot had problems, which may persist).
+    have broken something: `kp.unchecked` code ran on the heap, an object in `touched`
+    (default: all) has a count its owners do not explain or is freed while referenced, or
+    `again` (the previous snapshot had problems, which may persist).
     """
     objects = heap.objects(include_freed=True) if touched is None else touched
-    if not (again or any(lst._unchecked for lst in heap.lists)
-            or any(_suspect(o) for o in objects)):
+    if not (again or heap.unsafe_used or any(_suspect(o) for o in objects)):
         return ()
     return tuple(heap.problem_records())
 

@@ -257,3 +257,78 @@ def test_a_live_cursor_is_drawn_on_its_list(heap):
     assert f"list_q:c:e -> obj_{second:x}:p0:w" in source
     c.move_next()
     assert "cursor: at the back" in widgets.to_dot(heap.snapshot()).source
+
+
+def test_the_race_picture_marks_each_broken_link_in_the_problem_colour(broken_heap):
+    """Behaviour 48 drawn: after the second list rewrites the shared links, x's next and
+    prev and a's next (which loops back to a) are drawn in the problem colour, each with its
+    sentence as tooltip; a's links row is marked for being in two rings. The frames before
+    it are unmarked."""
+    from widgets.style import PROBLEM
+
+    rec, (a, x, left, right) = race_recording()
+    stepper = widgets.Stepper(rec, legend=False)
+    for i in range(len(rec.frames) - 1):
+        assert PROBLEM.lower() not in stepper.svg(i).lower()
+    svg = stepper.svg(len(rec.frames) - 1)
+    marked = [e for e in edge_shapes(svg) if e["stroke"] == PROBLEM.lower()]
+    tails = {(re.match(r"(obj_\w+)", e["title"]).group(1), e["tooltip"]) for e in marked}
+    problems = rec.frames[-1].snapshot.problems
+    by_place = {(p.address, p.field): p.text for p in problems}
+    for address, field in ((x.address, "next"), (x.address, "prev"), (a.address, "next")):
+        assert (f"obj_{address:x}", by_place[(address, field)]) in tails
+    cells = re.findall(r'<a xlink:href="#kp-problems" xlink:title="([^"]*)">', svg)
+    assert len(cells) == 4                       # x.prev, x.next, a's links row, a.next
+    assert svg.count(f'stroke="{PROBLEM.lower()}" stroke-width="3"') == 4
+    assert any("two lists with the same ID 0" in c for c in cells)
+    shown = " ".join(t for t, _, _ in texts(svg))
+    assert "heap.check() fails" in shown and "✗4" in shown
+    assert "List&lt;Node, 0&gt; left and List&lt;Node, 0&gt; right" not in shown
+    assert "List<Node, 0> left and List<Node, 0> right" in shown
+
+
+def test_a_tampered_refcount_is_marked_on_the_refcount_cell(broken_heap):
+    from widgets.style import PROBLEM
+
+    a = kp.Arc.new(1, kp.GFP_KERNEL)
+    kp.Arc.refcount_of(a).inc()
+    source = widgets.to_dot(broken_heap.snapshot()).source
+    assert re.search(rf'<TD PORT="rc" COLSPAN="2" BGCOLOR="[^"]+" COLOR="{PROBLEM}" '
+                     r'BORDER="3" HREF="#kp-problems" TOOLTIP="[^"]*refcount is 2 but 1 '
+                     r'references own it', source)
+
+
+def test_a_list_whose_first_is_unlinked_marks_its_first_pointer(broken_heap):
+    """Behaviour 46: `unsafe List::remove` on the wrong list leaves the other list's first
+    pointing at an unlinked item; the mark is on that list's `first`."""
+    from tests._list_types import Node
+    from widgets.style import PROBLEM
+
+    a = kp.name(kp.List(Node), "a")
+    b = kp.name(kp.List(Node), "b")
+    a.push_back(kp.ListArc.new(Node(1), kp.GFP_KERNEL))
+    item = a.first.clone_arc()
+    kp.unchecked.remove(b, item)
+    source = widgets.to_dot(broken_heap.snapshot()).source
+    head = source.split("list_a [")[1].split("]")[0]
+    assert f'PORT="f"' in head and f'COLOR="{PROBLEM}"' in head and "✗" in head
+    assert re.search(rf'list_a:f:e -> obj_\w+:p0:w \[color="{PROBLEM}"', source)
+
+
+def test_problems_caption_names_every_problem_with_its_mark_number(broken_heap):
+    from widgets.dot import problems_caption
+
+    assert problems_caption(broken_heap.snapshot()) == ""
+    rec, _ = race_recording()
+    text = problems_caption(rec.frames[-1].snapshot)
+    assert text.startswith("heap.check() fails: ✗1 ")
+    for n in range(1, 5):
+        assert f"✗{n} " in text
+    assert "ffff8880…1000" in text and "0xffff888000001000" not in text
+    assert "left and List<Node, 0> right" in text
+
+
+def test_the_problem_colour_is_reserved():
+    from widgets.style import CHANGED, GREY, PROBLEM, SATURATED
+
+    assert PROBLEM not in {id_colour(i) for i in range(5)} | {CHANGED, GREY, SATURATED}
