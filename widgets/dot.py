@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import graphviz
 
-from .escape import html, node_id
+from .escape import caption_html, html, node_id, wrap
 from .scale import ELIDE_AT, Elision, reach as reach_of
 from .style import (CHANGED, FONT, FONT_SIZE, FREED_BG, GREY, HEADER, PROBLEM, PROBLEM_BG,
                     SATURATED, abbreviate, id_colour)
@@ -547,30 +547,19 @@ def problems_caption(snapshot) -> str:
 
 
 def _caption_html(caption: str, marks) -> str:
-    """The graph label's text: the caption (HTML, bold), then one line per problem in the
-    problem colour, numbered like its marks, wrapped (never cut)."""
-    parts = [f"<B>{caption}</B>"] if caption else []
+    """The graph label's text: the caption (bold, escaped, wrapped, at most
+    `escape.CAPTION_LIMIT` characters), then one line per problem in the problem colour,
+    numbered like its marks, wrapped (never cut)."""
+    parts = [f"<B>{caption_html(caption)}</B>"] if caption else []
     if marks.numbered:
         lines = [f'<FONT COLOR="{PROBLEM}"><B>heap.check() fails</B>: an invariant is broken '
                  "(each ✗ on the picture; hover it for the sentence)</FONT>"]
         for n, p in marks.numbered:
-            wrapped = _wrap(_short(p.text), 96)
+            wrapped = wrap(_short(p.text), 96)
             text = '<BR ALIGN="LEFT"/>&#160;&#160;&#160;&#160;'.join(html(w, 0) for w in wrapped)
             lines.append(f'<FONT COLOR="{PROBLEM}"><B>✗{n}</B></FONT>&#160;{text}')
         parts.append('<BR ALIGN="LEFT"/>'.join(lines) + '<BR ALIGN="LEFT"/>')
     return "<BR/>".join(parts)
-
-
-def _wrap(text: str, width: int) -> list:
-    """`text` in lines of at most about `width` characters, broken at spaces."""
-    lines, line = [], ""
-    for word in text.split(" "):
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}" if line else word
-    return lines + [line]
 
 
 # -- vtables, banner, legend ----------------------------------------------------------------

@@ -109,7 +109,8 @@ def to_html(stepper, path, title: str = "kernelptr trace") -> Path:
     page = _PAGE.format(title=_html.escape(title), n=len(frames), last=max(len(frames) - 1, 0),
                         frames="\n".join(frames), n_json=json.dumps(len(frames)))
     path = Path(path)
-    path.write_text(page, encoding="utf-8")
+    # A lone surrogate in the learner's text (nothing else) cannot be UTF-8: written as \udXXX.
+    path.write_text(page, encoding="utf-8", errors="backslashreplace")
     return path
 
 
