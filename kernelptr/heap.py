@@ -215,6 +215,7 @@ class Heap:
         self.pointer_writes = 0
         #: set by `kp.unchecked` code, after which snapshots check every invariant.
         self.unsafe_used = False
+        self._problem_watch = None   # what snapshots last saw (kernelptr.problem)
         self.step = 0
         self._next_address = BASE_ADDRESS
         self._objects: dict[int, HeapObject] = {}
@@ -227,7 +228,8 @@ class Heap:
         self.raw_pointers: list = []  # every RawPtr made by into_raw / into_foreign
         self.vtables: dict = {}       # (type, trait) -> vtable object (read-only region)
         self._snap_cache: dict[int, tuple] = {}
-        self._dirty_sets: list[set] = []   # one per recording: objects touched since its capture
+        self._dirty_sets: list = []   # per recording (and for snapshots' problem checks):
+        #                               objects touched since the last capture
 
     # -- current heap ----------------------------------------------------------------------
     def __enter__(self) -> "Heap":

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import re
 import dataclasses
+import re
+import weakref
 from dataclasses import dataclass, replace
 
 __all__ = ["Problem", "as_problem", "snapshot_problems"]
@@ -75,14 +76,38 @@ def snapshot_problems(heap, touched=None, *, again: bool = False) -> tuple:
 
     Outside `kp.unchecked` code and direct refcount changes the model keeps every invariant
     (its operations check, then commit), so the full check runs only when one of those can
-    have broken something: `kp.unchecked` code ran on the heap, an object in `touched`
-    (default: all) has a count its owners do not explain or is freed while referenced, or
-    `again` (the previous snapshot had problems, which may persist).
+    have broken something: `kp.unchecked` code ran on the heap, an object in `touched` has
+    a count its owners do not explain or is freed while referenced, or `again` (the
+    previous snapshot had problems, which may persist). Without `touched` (a plain
+    `heap.snapshot()`), the objects touched since the previous plain snapshot are looked at.
     """
-    objects = heap.objects(include_freed=True) if touched is None else touched
-    if not (again or heap.unsafe_used or any(_suspect(o) for o in objects)):
-        return ()
-    return tuple(heap.problem_records())
+    watch = None
+    if touched is None:
+        watch = heap._problem_watch
+        if watch is None:
+            watch = heap._problem_watch = _Watch(heap)
+            touched = heap.objects(include_freed=True)
+        else:
+            touched = list(watch.dirty)
+        watch.dirty.clear()
+        again = again or watch.found
+    suspicious = again or heap.unsafe_used or any(_suspect(o) for o in touched)
+    found = tuple(heap.problem_records()) if suspicious else ()
+    if watch is not None:
+        watch.found = bool(found)
+    return found
+
+
+class _Watch:
+    """What plain snapshots of one heap need to know: the objects touched since the last
+    one (held weakly) and whether it had problems."""
+
+    __slots__ = ("dirty", "found")
+
+    def __init__(self, heap):
+        self.dirty = weakref.WeakSet()
+        heap._dirty_sets.append(self.dirty)
+        self.found = False
 
 
 def _suspect(obj) -> bool:

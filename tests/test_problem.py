@@ -107,3 +107,13 @@ def test_a_queue_problem_names_its_object(heap):
     a._obj.refcount.inc()
     found = _check_queues(heap)
     assert [(p.kind, p.address) for p in found] == [("queue", a.address)]
+
+
+def test_plain_snapshots_see_a_count_tampered_with_since_the_last_one(heap):
+    a = kp.Arc.new(Job(1), kp.GFP_KERNEL)
+    assert heap.snapshot().problems == ()
+    kp.Arc.refcount_of(a).inc()
+    assert [p.field for p in heap.snapshot().problems] == ["refcount"]
+    assert [p.field for p in heap.snapshot().problems] == ["refcount"]   # still broken
+    kp.Arc.refcount_of(a).dec()
+    assert heap.snapshot().problems == ()

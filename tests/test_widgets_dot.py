@@ -332,3 +332,30 @@ def test_the_problem_colour_is_reserved():
     from widgets.style import CHANGED, GREY, PROBLEM, SATURATED
 
     assert PROBLEM not in {id_colour(i) for i in range(5)} | {CHANGED, GREY, SATURATED}
+
+
+_RACE_DOT = """
+import sys
+sys.path.insert(0, "tests")
+import kernelptr as kp, widgets
+from widgets_scenes import race_recording
+rec, _ = race_recording()
+print(widgets.to_dot(rec.frames[-1].snapshot, rec.frames[-2].snapshot).source)
+"""
+
+
+def test_marked_dot_source_is_the_same_in_every_process_and_hash_seed():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    outputs = set()
+    for seed in ("0", "1", "12345"):
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        done = subprocess.run([sys.executable, "-c", _RACE_DOT], cwd=root, env=env,
+                              capture_output=True, text=True, check=True)
+        outputs.add(done.stdout)
+    (source,) = outputs
+    assert "✗4" in source
