@@ -228,8 +228,8 @@ class Heap:
         self.raw_pointers: list = []  # every RawPtr made by into_raw / into_foreign
         self.vtables: dict = {}       # (type, trait) -> vtable object (read-only region)
         self._snap_cache: dict[int, tuple] = {}
-        self._dirty_sets: list = []   # per recording (and for snapshots' problem checks):
-        #                               objects touched since the last capture
+        # Objects touched since a capture: one set per recording, one for snapshots' checks.
+        self._dirty_sets: list = []
 
     # -- current heap ----------------------------------------------------------------------
     def __enter__(self) -> "Heap":
