@@ -2,6 +2,7 @@
 
 import pytest
 from _list_types import Job, filled
+from widgets_scenes import race_recording
 
 import kernelptr as kp
 
@@ -12,15 +13,9 @@ def heap():  # noqa: F811  (these tests break the heap on purpose: no check at t
 
 
 def _race(heap):
-    """Notebook 04's race: two clones of one Arc pushed into two lists with the same links
-    (behaviour 48: what ListArc exists to prevent)."""
-    a = kp.Arc.new(Job(1), kp.GFP_KERNEL)
-    x = kp.Arc.new(Job(2), kp.GFP_KERNEL)
-    left, right = kp.List(Job, id=0), kp.List(Job, id=0)
-    kp.unchecked.push_back(left, x)
-    kp.unchecked.push_back(left, a)
-    kp.unchecked.push_back(right, a)
-    return a, x, left, right
+    """Notebook 04's race (behaviour 48: what ListArc exists to prevent)."""
+    rec, handles = race_recording()
+    return handles
 
 
 def test_problems_are_the_sentences_of_the_records(heap):
@@ -48,7 +43,7 @@ def test_snapshot_problems_name_lists_after_the_learners_variables(heap):
     a, x, left, right = _race(heap)
     snap = heap.snapshot()
     texts = [p.text for p in snap.problems]
-    assert any("List<Job, 0> left and List<Job, 0> right" in t for t in texts)
+    assert any("List<Node, 0> left and List<Node, 0> right" in t for t in texts)
     assert {p.list_label for p in snap.problems} >= {"left"}
     assert len(snap.problems) == len(heap.problems())
     assert not any("list#" in t for t in texts)
@@ -63,15 +58,14 @@ def test_relabelling_renames_whole_labels_only():
 
 
 def test_recorded_frames_carry_the_problems_of_their_moment(heap):
-    a = kp.Arc.new(Job(1), kp.GFP_KERNEL)
-    x = kp.Arc.new(Job(2), kp.GFP_KERNEL)
-    left, right = kp.List(Job, id=0), kp.List(Job, id=0)
-    with kp.record() as rec:
-        kp.unchecked.push_back(left, x)
-        kp.unchecked.push_back(left, a)
-        kp.unchecked.push_back(right, a)
+    rec, _ = race_recording()
     assert [len(f.snapshot.problems) for f in rec.frames] == [0, 0, 4]
-    assert rec.frames[-1].snapshot.problems == heap.snapshot().problems
+
+    def places(problems):
+        return [(p.kind, p.address, p.link_id, p.field) for p in problems]
+
+    assert places(rec.frames[-1].snapshot.problems) == places(heap.problem_records())
+    assert {p.list_label for p in rec.frames[-1].snapshot.problems} == {"left", None}
 
 
 def test_a_tampered_refcount_is_a_refcount_problem_in_the_recorded_frame(heap):
