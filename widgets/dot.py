@@ -50,7 +50,7 @@ class Scene:
 
     nodes: dict = field(default_factory=dict)      # name -> (cluster or None, attrs)
     edges: list = field(default_factory=list)      # (tail, head, attrs)
-    caption: str = ""                              # HTML text above the legend
+    caption: str = ""                              # HTML above the legend (escaped text)
     legend: bool = True
 
     def node(self, name, cluster, **attrs):
@@ -112,10 +112,17 @@ def to_dot(snapshot, previous=None, *, legend: bool = True, caption: str = "", r
     holder per ID, fields); handles sit in a stack-frame cluster on the left; lists are head
     nodes with `first`, `next` and `prev` edges in their ID's colour; vtables live in `.rodata`.
 
+    What broke (`snapshot.problems`, the records behind `heap.problems()`) is drawn on the
+    link or cell concerned in `widgets.style.PROBLEM` with "✗n", the sentence as tooltip,
+    and a numbered line under the caption. `caption` is text (escaped here, wrapped, cut
+    at `widgets.escape.CAPTION_LIMIT` characters).
+
     Big heaps: a list longer than `elide` items (default 12; `None` draws everything) shows
     its first and last few items, every item a handle or pointer points at, and a
-    "… N more …" node for each run of the others. `reach="a"` (or a list of labels) draws
-    only what those handles, lists or raw pointers reach (`widgets.scale.reach`).
+    "… N more …" node for each run of the others; beyond `widgets.scale.OBJECT_BUDGET`
+    objects (or `HANDLE_BUDGET` handles) the rest are one "… N more objects" node saying
+    how to see them. `reach="a"` (or a list of labels) draws only what those handles, lists
+    or raw pointers reach (`widgets.scale.reach`).
 
     >>> import kernelptr as kp, widgets
     >>> heap = kp.reset()
@@ -488,13 +495,12 @@ def _place(p):
     return (p.address, _PORT_OF_FIELD.get(p.field, "l{i}").format(i=p.link_id))
 
 
-def _cell(content, *, port=None, colspan=None, align=None, bg="", border="", mark=()):
+def _cell(content, *, port=None, colspan=None, bg="", border="", mark=()):
     """One table cell; a cell a problem concerns gets the problem colour (a thick border,
     a pale violet fill unless it is highlighted as changed, "✗n" before its text, and the
     problem's sentence as its tooltip)."""
     attrs = f' PORT="{port}"' if port else ""
     attrs += f' COLSPAN="{colspan}"' if colspan else ""
-    attrs += f' ALIGN="{align}"' if align else ""
     if mark:
         numbers = ",".join(str(n) for n, _ in mark)
         tip = "&#10;".join(html(text, 300) for _, text in mark)
