@@ -73,8 +73,9 @@ class Elision:
     and every item something points at, and each run of the others becomes one "… N more …"
     node on its ring; then, if more than `budget` objects (or `handle_budget` handles) are
     still to draw, the rest are grouped into one "… N more objects" (or handles) node that
-    says how to see them. Kept first: objects a problem concerns, those handles and raw
-    pointers point at, list ends, then what those point at, then by address.
+    says how to see them. Kept first: objects a problem concerns, those the drawn handles
+    and raw pointers point at, list items still drawn, targets of pointer fields, then the
+    rest by address.
 
     `hidden` maps an address to the node standing for it; `runs` lists (node name, ID,
     count, item after the run); `more` is (node name, count) of the objects beyond the
@@ -104,8 +105,8 @@ class Elision:
         fields = [p.target for o in snapshot.objects for p in o.pointers]
         self._elide_lists(snapshot, elide_at, keep, set(pointed) | set(marked) | set(fields))
         if len(snapshot.objects) - len(self.hidden) > budget:
-            ends = [a for x in snapshot.lists for a in x.items if a not in self.hidden]
-            self._over_budget(snapshot, budget, marked + pointed + ends + fields)
+            listed = [a for x in snapshot.lists for a in x.items if a not in self.hidden]
+            self._over_budget(snapshot, budget, marked + pointed + listed + fields)
 
     def _elide_lists(self, snapshot, elide_at, keep, kept):
         long = [x for x in snapshot.lists if len(x.items) > elide_at and not x.dropped]
