@@ -34,6 +34,8 @@ class Problem:
     >>> p = heap.problem_records()[0]
     >>> p.kind, p.field, p.address == a.address, p.list_label
     ('ring', None, True, 'list#0')
+    >>> p                                       # doctest: +ELLIPSIS
+    Problem(ring, 0xffff888000001000, link_id=0, list_label='list#0': '0xffff888000001000 is in ...')
     >>> str(p) == heap.problems()[0]
     True
     """
@@ -50,6 +52,14 @@ class Problem:
 
     def __str__(self) -> str:
         return self.text
+
+    def __repr__(self) -> str:
+        where = [f"{self.kind}"]
+        if self.address is not None:
+            where.append(f"{self.address:#x}")
+        where += [f"{k}={v!r}" for k, v in (("link_id", self.link_id), ("field", self.field),
+                                            ("list_label", self.list_label)) if v is not None]
+        return f"Problem({', '.join(where)}: {self.text!r})"
 
     def relabelled(self, labels: dict) -> "Problem":
         """This problem with its lists named by `labels` ({index in heap.lists: label})."""
