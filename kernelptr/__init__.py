@@ -17,6 +17,7 @@ from .heap import Heap, current_heap, reset
 from .layout import Layout, layout
 from .lock import Guard, SpinLock
 from .ownership import Handle, drop, name, scope
+from .problem import Problem
 from .raw import RawPtr
 from .record import Frame, Recording, record, trace
 from .rust import rust_decl
@@ -37,7 +38,7 @@ __all__ = [
     "layout", "Layout", "Event", "Location", "record", "trace", "Recording", "Frame",
     "rust_decl",
     "Snapshot", "ObjectSnap", "HandleSnap", "ListSnap", "VtableSnap", "RawPtrSnap",
-    "PointerSnap",
+    "PointerSnap", "Problem",
     "KernelPtrError", "NoSuchField", "AllocError", "SleepInAtomicContext", "UseAfterMove", "UseAfterFree",
     "BorrowError", "MutabilityError", "UndefinedBehavior", "InvariantViolation",
     "TypeMismatch", "NotClone", "TraitNotImplemented", "ReceiverMismatch", "BuildError",

@@ -10,6 +10,7 @@ from . import rust as _rust
 from .errors import AllocError, InvariantViolation, SleepInAtomicContext
 from .events import Event, Location, user_frame
 from .flags import Flags
+from .problem import Problem, as_problem
 from .refcount import Refcount, RefcountWarning
 
 __all__ = ["Heap", "current_heap", "reset", "HeapObject"]
@@ -201,8 +202,9 @@ class Heap:
     ('0xffff888000001000', 1)
     """
 
-    #: invariant checks run by `check()`; each takes the heap and returns problem strings.
-    invariant_checks: list[Callable[["Heap"], list[str]]] = []
+    #: invariant checks run by `check()`; each takes the heap and returns `kp.Problem`
+    #: records (or plain sentences).
+    invariant_checks: list[Callable[["Heap"], list]] = []
 
     def __init__(self, *, record_events: bool = True):
         self.record_events = record_events
@@ -212,6 +214,11 @@ class Heap:
         self.trees: list = []         # every RBTree created on this heap (dropped by scopes)
         self.alloc_count = 0
         self.free_count = 0
+        #: `prev`/`next`/`first` pointers written by list operations (what O(1) counts).
+        self.pointer_writes = 0
+        #: set by `kp.unchecked` code, after which snapshots check every invariant.
+        self.unsafe_used = False
+        self._problem_watch = None   # what snapshots last saw (kernelptr.problem)
         self.step = 0
         self._next_address = BASE_ADDRESS
         self._objects: dict[int, HeapObject] = {}
@@ -224,7 +231,8 @@ class Heap:
         self.raw_pointers: list = []  # every RawPtr made by into_raw / into_foreign
         self.vtables: dict = {}       # (type, trait) -> vtable object (read-only region)
         self._snap_cache: dict[int, tuple] = {}
-        self._dirty_sets: list[set] = []   # one per recording: objects touched since its capture
+        # Objects touched since a capture: one set per recording, one for snapshots' checks.
+        self._dirty_sets: list = []
         self._rust_step = None       # the Rust step of the event being told to subscribers
 
     # -- current heap ----------------------------------------------------------------------
@@ -369,9 +377,14 @@ class Heap:
     # -- checking --------------------------------------------------------------------------
     def problems(self) -> list[str]:
         """Every broken invariant, as sentences (empty when the heap is consistent)."""
-        found: list[str] = []
+        return [p.text for p in self.problem_records()]
+
+    def problem_records(self) -> list[Problem]:
+        """Every broken invariant as a `kp.Problem`: the sentence `problems()` prints and the
+        object, list ID, field and list concerned (what the pictures mark)."""
+        found: list[Problem] = []
         for check in self.invariant_checks:
-            found.extend(check(self))
+            found.extend(as_problem(p) for p in check(self))
         return found
 
     def check(self) -> None:
@@ -421,23 +434,24 @@ class Heap:
                 f"step={self.step})")
 
 
-def _check_refcounts(heap: Heap) -> list[str]:
+def _check_refcounts(heap: Heap) -> list[Problem]:
     problems = []
     for obj in heap.objects():
         if obj.refcount.saturated or obj.kind.startswith("std::"):
             continue
         expected = obj.expected_refcount()
         if obj.refcount.read() != expected:
-            problems.append(
+            problems.append(Problem(
                 f"{obj!r}: refcount is {obj.refcount.read()} but {expected} references own it "
                 f"({obj.live_owner_count()} handles, {obj.forgotten} forgotten, "
-                f"held {dict(obj.held)})")
+                f"held {dict(obj.held)})", "refcount", obj.address, field="refcount"))
     for obj in heap.objects(include_freed=True):
         if obj.freed:
             alive = [h for h in obj.owners if h._state == "live"]
             if alive or obj.held:
-                problems.append(f"{obj!r} is freed but still referenced ({len(alive)} live "
-                                f"handles, held {dict(obj.held)})")
+                problems.append(Problem(f"{obj!r} is freed but still referenced ({len(alive)} "
+                                        f"live handles, held {dict(obj.held)})", "refcount",
+                                        obj.address, field="refcount"))
     return problems
 
 

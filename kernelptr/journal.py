@@ -18,6 +18,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import OrderedDict
 
+from .problem import snapshot_problems
 from .snapshot import (ListSnap, Snapshot, _handle_rows, _Labeller, _list_items, cursor_of,
                        holding, object_snapshot)
 
@@ -31,14 +32,14 @@ class _Pending:
     """One event's changes, waiting for the learner's names (resolved at the next event)."""
 
     __slots__ = ("step", "changes", "holders", "handles", "lists", "vtables", "raws", "locks",
-                 "warnings", "allocs", "frees")
+                 "warnings", "allocs", "frees", "problems")
 
 
 class _Stored:
     """One frame as stored: its object delta and everything small, already labelled."""
 
     __slots__ = ("step", "delta", "handles", "lists", "vtables", "raws", "locks", "warnings",
-                 "allocs", "frees")
+                 "allocs", "frees", "problems")
 
 
 class Journal:
@@ -66,6 +67,7 @@ class Journal:
         self._since_key = 0
         self._cache: OrderedDict = OrderedDict()
         self._cursor = None             # (index, {address: ObjectSnap}) last materialised
+        self._problems: tuple = ()      # the problems found at the last capture
 
     def close(self) -> None:
         """Stop watching the heap and let go of model objects (holders, freed objects), so
@@ -84,6 +86,8 @@ class Journal:
         else:
             todo = list(heap._objects.values())
             self._started = True
+        # Invariants are checked in full only when something may have broken them.
+        self._problems = snapshot_problems(heap, todo, again=bool(self._problems))
         self._dirty.clear()
         p = _Pending()
         p.step = step
@@ -122,6 +126,7 @@ class Journal:
         p.warnings = tuple(heap.warnings)
         p.allocs = heap.alloc_count
         p.frees = heap.free_count
+        p.problems = self._problems
         return p
 
     # -- resolving labels (at the next event, when names are bound) -------------------------
@@ -152,6 +157,7 @@ class Journal:
             s.warnings = _share(p.warnings, self._stored, "warnings")
             s.raws = lab.raws(p.raws)
             s.allocs, s.frees = p.allocs, p.frees
+            s.problems = lab.problems(p.problems, p.lists)
             self._stored.append(s)
             i = len(self._stored) - 1
             self._since_key += len(delta)
@@ -220,7 +226,7 @@ class Journal:
         lists = tuple(ListSnap(label, lid, tname, _items(items, lid, objects), *state)
                       for label, lid, tname, items, state in s.lists)
         snap = Snapshot(s.step, tuple(objects.values()), s.handles, lists, s.vtables, s.raws,
-                        s.locks, s.warnings, s.allocs, s.frees)
+                        s.locks, s.warnings, s.allocs, s.frees, s.problems)
         self._cache[i] = snap
         if len(self._cache) > _CACHE:
             self._cache.popitem(last=False)

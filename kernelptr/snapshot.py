@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .ownership import Handle, names_in
+from .problem import snapshot_problems
 from .types_ import safe_repr
 
 __all__ = ["Snapshot", "ObjectSnap", "HandleSnap", "ListSnap", "VtableSnap", "RawPtrSnap",
@@ -208,7 +209,8 @@ class RawPtrSnap:
 @dataclass(frozen=True)
 class Snapshot:
     """The simulated kernel heap at one moment: objects, handles, lists, vtables, raw
-    pointers and locks held.
+    pointers, locks held, and the invariants broken (`problems`, `kp.Problem` records, empty
+    unless unchecked code or a tampered count broke something).
 
     Snapshots are plain immutable data (the model's side of the model -> view boundary;
     nothing in the kernel); `widgets` turns them into pictures.
@@ -230,6 +232,7 @@ class Snapshot:
     warnings: tuple = ()
     alloc_count: int = 0
     free_count: int = 0
+    problems: tuple = ()
 
     def object(self, address: int) -> ObjectSnap:
         """The object at `address` (raises KeyError if the snapshot has none there)."""
@@ -400,6 +403,14 @@ class _Labeller:
     def holders(self, hold: dict) -> dict:
         return _shared_dict((i, self.holder(holder)) for i, holder in sorted(hold.items()))
 
+    def problems(self, problems, lists) -> tuple:
+        """`problems` with their lists named as in this frame (`lists`: the frame's
+        (list, ...) entries, in `heap.lists` order)."""
+        if not problems:
+            return ()
+        labels = {n: self.list_labels[id(entry[0])] for n, entry in enumerate(lists)}
+        return tuple(p.relabelled(labels) for p in problems)
+
     def raws(self, raws) -> tuple:
         return tuple(RawPtrSnap(self.label(p, f"raw@{p.address:#x}"), p.address, p.target,
                                 p.origin, p.reclaimed) for p in raws)
@@ -409,7 +420,7 @@ class Capture:
     """The model state at one event, before labels are resolved from the learner's frame."""
 
     __slots__ = ("step", "objects", "handles", "lists", "vtables", "raws", "locks",
-                 "warnings", "allocs", "frees", "holders")
+                 "warnings", "allocs", "frees", "holders", "problems")
 
     def __init__(self, heap):
         self.step = heap.step
@@ -426,6 +437,7 @@ class Capture:
         self.frees = heap.free_count
         self.holders = {o.address: o.listarc.resolved() for o in heap._objects.values()
                         if o.listarc and not o.freed}
+        self.problems = snapshot_problems(heap)
 
     def finish(self, names: dict) -> Snapshot:
         """Build the snapshot, labelling handles and lists with the learner's names."""
@@ -440,7 +452,7 @@ class Capture:
             objects.append(o)
         return Snapshot(self.step, tuple(objects), tuple(lab.handles), tuple(lists),
                         tuple(self.vtables), lab.raws(self.raws), self.locks, self.warnings,
-                        self.allocs, self.frees)
+                        self.allocs, self.frees, lab.problems(self.problems, self.lists))
 
 
 _HOLDERS_CACHE: dict = {}

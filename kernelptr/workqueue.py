@@ -6,6 +6,7 @@ from .arc import Arc, count_text, release
 from .errors import BuildError, TraitNotImplemented, TypeMismatch
 from .flags import Flags
 from .heap import Heap, current_heap
+from .problem import Problem
 from .result import Err, Ok
 from .rust import Stmt, compound, rust_type
 from .struct import FieldSpec
@@ -320,22 +321,24 @@ def work_items(queue: Queue) -> list:
     return [obj.address for obj, _, _ in queue._items]
 
 
-def _check_queues(heap) -> list[str]:
+def _check_queues(heap) -> list[Problem]:
     problems = []
     counted: dict = {}
     for q in _queues(heap):
         for obj, id, kind in q._items:
             counted[obj.address] = counted.get(obj.address, 0) + 1
             if obj.freed:
-                problems.append(f"{obj!r} is queued on `{q.name}` but freed")
+                problems.append(Problem(f"{obj!r} is queued on `{q.name}` but freed", "queue",
+                                        obj.address))
             if kind != "Closure" and not is_pending(obj, id):
-                problems.append(f"{obj!r} is queued on `{q.name}` for Work<{id}> but its "
-                                "PENDING bit is clear")
+                problems.append(Problem(f"{obj!r} is queued on `{q.name}` for Work<{id}> but "
+                                        "its PENDING bit is clear", "queue", obj.address))
     for obj in heap.objects():
         held = obj.held.get("queue", 0)
         if held != counted.get(obj.address, 0):
-            problems.append(f"{obj!r}: the queues hold {counted.get(obj.address, 0)} "
-                            f"reference(s) but {held} are recorded")
+            problems.append(Problem(f"{obj!r}: the queues hold {counted.get(obj.address, 0)} "
+                                    f"reference(s) but {held} are recorded", "queue",
+                                    obj.address))
     return problems
 
 

@@ -1,5 +1,8 @@
 """widgets.dot and widgets.render: every concept of the model appears in the picture."""
 
+import math
+import re
+
 import graphviz
 import pytest
 
@@ -7,7 +10,8 @@ import kernelptr as kp
 import widgets
 from widgets import render as render_mod
 from widgets.style import id_colour
-from widgets_scenes import A, B, C, D, VT, every_concept
+from widgets_scenes import (A, B, C, D, VT, edge_shapes, every_concept, node_boxes,
+                            race_recording, texts)
 
 
 @pytest.fixture(scope="module")
@@ -80,26 +84,73 @@ def test_moved_handle_greyed_with_moved(source):
 def test_list_head_first_next_prev_in_the_id_colour(source):
     colour = id_colour(0)
     assert "List&lt;Job, 0&gt;" in source and "first: null" in source   # empty list
-    assert f"list_q:f:e -> obj_{A:x}:l0:w" in source
-    assert f'obj_{A:x}:n0:e -> obj_{B:x}:l0:w [color="{colour}" penwidth=2.2]' in source
-    assert f'obj_{A:x}:p0:s -> obj_{C:x}:l0:s [arrowsize=0.7 color="{colour}"' in source
+    assert f"list_q:f:e -> obj_{A:x}:p0:w" in source
+    # A's next is B and B's prev is A: one line, filled head at B (next), open head at A (prev).
+    assert (f'obj_{A:x}:n0:e -> obj_{B:x}:p0:w [arrowtail=empty color="{colour}" dir=both '
+            'penwidth=2.2]') in source
 
 
-def test_prev_arrows_do_not_lie_on_top_of_next_arrows(heap):
-    """In the drawn SVG a `prev` edge leaves below the row, not along the `next` edge."""
-    import re
+def _two_ring(heap):
     from tests._list_types import Node
 
     q = kp.List(Node)
     for n in range(2):
         q.push_back(kp.ListArc.new(Node(n), kp.GFP_KERNEL))
-    svg = widgets.render_svg(heap.snapshot(), legend=False)
-    edges = re.findall(r"<title>(obj_\w+):(\w)&#45;&gt;obj_\w+:(\w)</title>\s*"
-                       r"<path[^>]* d=\"M[\d.]+,(-?[\d.]+)", svg)
-    next_y = {float(y) for _, tail, head, y in edges if (tail, head) == ("e", "w")}
-    prev_y = {float(y) for _, tail, head, y in edges if (tail, head) == ("s", "s")}
-    assert next_y and prev_y
-    assert min(abs(a - b) for a in next_y for b in prev_y) > 5, (next_y, prev_y)
+    return q
+
+
+def _distance(path_a, path_b):
+    return min(math.dist(p, q) for p in path_a for q in path_b)
+
+
+@pytest.mark.parametrize("drawn_by", ["to_dot", "Stepper"])
+def test_prev_is_an_arrow_from_the_prev_cell_distinct_from_next_in_a_two_item_ring(heap,
+                                                                                  drawn_by):
+    """In a two-item ring both prevs point at the other item, like both nexts. Each prev is
+    an open arrowhead at the right end (`next ▸`) of the row it points at, on a line that
+    leaves its own `◂ prev` cell; each next a filled head at the left end (`◂ prev`) of the
+    row it points at; the two lines never merge."""
+    if drawn_by == "Stepper":
+        with kp.record() as rec:
+            q = _two_ring(heap)
+        svg = widgets.Stepper(rec, legend=False).svg(len(rec.frames) - 1)
+    else:
+        q = _two_ring(heap)
+        svg = widgets.render_svg(heap.snapshot(), legend=False)
+    boxes = node_boxes(svg)
+    rows = {round(y) for t, x, y in texts(svg) if t in ("◂ prev", "next ▸")}
+    links = [e for e in edge_shapes(svg) if re.match(r"obj_\w+:e->obj_\w+:w$",
+                                                      e["title"].replace("&#45;&gt;", "->"))]
+    assert len(links) == 2
+    for e in links:
+        tail, head = re.findall(r"(obj_\w+):", e["title"])
+        fills = sorted(e["heads"], key=lambda h: h[0] != "none")
+        (open_fill, open_at), (fill, filled_at) = fills
+        assert open_fill == "none" and fill != "none"
+        # the prev head (open) at the right end of the tail object's links row
+        assert abs(open_at[0] - boxes[tail][2]) < 14, (open_at, boxes[tail])
+        # the next head (filled) at the left end of the head object's links row, which is
+        # where the head object's own prev leaves (its `◂ prev` cell)
+        assert abs(filled_at[0] - boxes[head][0]) < 14, (filled_at, boxes[head])
+        for at in (open_at, filled_at):
+            assert min(abs(at[1] - y) for y in rows) < 14, (at, rows)
+    assert _distance(links[0]["path"], links[1]["path"]) > 20
+    q.drop()
+
+
+@pytest.fixture
+def broken_heap():
+    """A fresh current heap that the test corrupts on purpose (no check at the end)."""
+    with kp.Heap() as h:
+        yield h
+
+
+def test_a_prev_that_disagrees_is_a_line_of_its_own(broken_heap):
+    rec, (a, x, left, right) = race_recording()
+    source = widgets.to_dot(rec.frames[-1].snapshot).source
+    # x.prev -> a, but a.next -> a: x's prev leaves its prev cell alone, dashed, open head
+    assert re.search(rf"obj_{x.address:x}:p0:w -> obj_{a.address:x}:p0:w \[arrowhead=empty "
+                     r"arrowsize=0.9[^]]*style=dashed", source)
 
 
 def test_locks_banner_and_legend(source):
@@ -116,7 +167,7 @@ def test_changes_since_previous_are_highlighted():
     yellow = 'BGCOLOR="#F0E442"'
     assert widgets.to_dot(before, before).source.count(yellow) == 1    # the legend's swatch
     changed = widgets.to_dot(after, before).source
-    assert '<TD COLSPAN="2" BGCOLOR="#F0E442"><B>7</B>' in changed
+    assert '<TD PORT="rc" COLSPAN="2" BGCOLOR="#F0E442"><B>7</B>' in changed
 
 
 def test_node_names_are_stable_across_snapshots(heap):
@@ -203,6 +254,108 @@ def test_a_live_cursor_is_drawn_on_its_list(heap):
     second = heap.snapshot().list("q").items[1]
     assert heap.snapshot().list("q").cursor == (second,)
     source = widgets.to_dot(heap.snapshot()).source
-    assert f"list_q:c:e -> obj_{second:x}:l0:w" in source
+    assert f"list_q:c:e -> obj_{second:x}:p0:w" in source
     c.move_next()
     assert "cursor: at the back" in widgets.to_dot(heap.snapshot()).source
+
+
+def test_the_race_picture_marks_each_broken_link_in_the_problem_colour(broken_heap):
+    """Behaviour 48 drawn: after the second list rewrites the shared links, x's next and
+    prev and a's next (which loops back to a) are drawn in the problem colour, each with its
+    sentence as tooltip; a's links row is marked for being in two rings. The frames before
+    it are unmarked."""
+    from widgets.style import PROBLEM
+
+    rec, (a, x, left, right) = race_recording()
+    stepper = widgets.Stepper(rec, legend=False)
+    for i in range(len(rec.frames) - 1):
+        assert PROBLEM.lower() not in stepper.svg(i).lower()
+    svg = stepper.svg(len(rec.frames) - 1)
+    marked = [e for e in edge_shapes(svg) if e["stroke"] == PROBLEM.lower()]
+    tails = {(re.match(r"(obj_\w+)", e["title"]).group(1), e["tooltip"]) for e in marked}
+    problems = rec.frames[-1].snapshot.problems
+    by_place = {(p.address, p.field): p.text for p in problems}
+    for address, field in ((x.address, "next"), (x.address, "prev"), (a.address, "next")):
+        assert (f"obj_{address:x}", by_place[(address, field)]) in tails
+    cells = re.findall(r'<a xlink:href="#kp-problems" xlink:title="([^"]*)">', svg)
+    assert len(cells) == 4                       # x.prev, x.next, a's links row, a.next
+    assert svg.count(f'stroke="{PROBLEM.lower()}" stroke-width="3"') == 4
+    assert any("two lists with the same ID 0" in c for c in cells)
+    shown = " ".join(t for t, _, _ in texts(svg))
+    assert "heap.check() fails" in shown and "✗4" in shown
+    assert "List&lt;Node, 0&gt; left and List&lt;Node, 0&gt; right" not in shown
+    assert "List<Node, 0> left and List<Node, 0> right" in shown
+
+
+def test_a_tampered_refcount_is_marked_on_the_refcount_cell(broken_heap):
+    from widgets.style import PROBLEM
+
+    a = kp.Arc.new(1, kp.GFP_KERNEL)
+    kp.Arc.refcount_of(a).inc()
+    source = widgets.to_dot(broken_heap.snapshot()).source
+    assert re.search(rf'<TD PORT="rc" COLSPAN="2" BGCOLOR="[^"]+" COLOR="{PROBLEM}" '
+                     r'BORDER="3" HREF="#kp-problems" TOOLTIP="[^"]*refcount is 2 but 1 '
+                     r'references own it', source)
+
+
+def test_a_list_whose_first_is_unlinked_marks_its_first_pointer(broken_heap):
+    """Behaviour 46: `unsafe List::remove` on the wrong list leaves the other list's first
+    pointing at an unlinked item; the mark is on that list's `first`."""
+    from tests._list_types import Node
+    from widgets.style import PROBLEM
+
+    a = kp.name(kp.List(Node), "a")
+    b = kp.name(kp.List(Node), "b")
+    a.push_back(kp.ListArc.new(Node(1), kp.GFP_KERNEL))
+    item = a.first.clone_arc()
+    kp.unchecked.remove(b, item)
+    source = widgets.to_dot(broken_heap.snapshot()).source
+    head = source.split("list_a [")[1].split("]")[0]
+    assert f'PORT="f"' in head and f'COLOR="{PROBLEM}"' in head and "✗" in head
+    assert re.search(rf'list_a:f:e -> obj_\w+:p0:w \[color="{PROBLEM}"', source)
+
+
+def test_problems_caption_names_every_problem_with_its_mark_number(broken_heap):
+    from widgets.dot import problems_caption
+
+    assert problems_caption(broken_heap.snapshot()) == ""
+    rec, _ = race_recording()
+    text = problems_caption(rec.frames[-1].snapshot)
+    assert text.startswith("heap.check() fails: ✗1 ")
+    for n in range(1, 5):
+        assert f"✗{n} " in text
+    assert "ffff8880…1000" in text and "0xffff888000001000" not in text
+    assert "left and List<Node, 0> right" in text
+
+
+def test_the_problem_colour_is_reserved():
+    from widgets.style import CHANGED, GREY, PROBLEM, SATURATED
+
+    assert PROBLEM not in {id_colour(i) for i in range(5)} | {CHANGED, GREY, SATURATED}
+
+
+_RACE_DOT = """
+import sys
+sys.path.insert(0, "tests")
+import kernelptr as kp, widgets
+from widgets_scenes import race_recording
+rec, _ = race_recording()
+print(widgets.to_dot(rec.frames[-1].snapshot, rec.frames[-2].snapshot).source)
+"""
+
+
+def test_marked_dot_source_is_the_same_in_every_process_and_hash_seed():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    outputs = set()
+    for seed in ("0", "1", "12345"):
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        done = subprocess.run([sys.executable, "-c", _RACE_DOT], cwd=root, env=env,
+                              capture_output=True, text=True, check=True)
+        outputs.add(done.stdout)
+    (source,) = outputs
+    assert "✗4" in source

@@ -54,10 +54,27 @@ def test_plot_layout_compares_kernel_and_std(heap):
     assert "Arc<dyn Trait>" in [t.get_text() for t in right.get_yticklabels()]
 
 
-def test_plot_op_cost_measures_list_removal_against_python_list(heap):
-    fig = widgets.plot_op_cost(lengths=(10, 100), repeats=3)
-    (ax,) = fig.axes
-    assert len(ax.lines) == 2
-    assert all(len(line.get_xdata()) == 2 for line in ax.lines)
-    assert "kp.List.remove" in ax.get_legend().get_texts()[0].get_text()
-    assert heap.alloc_count == 0          # measured in a private heap
+def test_plot_op_cost_counts_pointer_writes_and_allocations_then_times(heap):
+    """What O(1) means, counted: the model's pointer writes for kp.List stay the same at
+    every length (behaviour 34: no walk, no allocation) while a Python list moves its tail;
+    time is a second panel with a caption saying the model's absolute time means nothing."""
+    lengths = (10, 100, 1000)
+    fig = widgets.plot_op_cost(lengths=lengths, repeats=2)
+    counted, timed = fig.axes
+    intrusive, python = counted.lines
+    assert list(intrusive.get_ydata()) == [8, 8, 8]          # 4 to unlink, 4 to link back
+    assert list(python.get_ydata()) == [2 * (n - n // 2 - 1) + 1 for n in lengths]
+    legend = [t.get_text() for t in counted.get_legend().get_texts()]
+    assert "0 allocations (counted)" in legend[0] and "0 reallocations" in legend[1]
+    assert [line.get_label().split()[:2] for line in timed.lines] == [
+        ["kp.List", "(Python"], ["Python", "list"], ["Python", "dict"]]
+    assert all(len(line.get_xdata()) == 3 for line in timed.lines)
+    note = " ".join(t.get_text() for t in fig.texts)
+    assert "Python simulating pointers" in note and "says nothing" in note
+    assert heap.alloc_count == 0 and heap.pointer_writes == 0    # a private heap
+
+
+def test_counted_writes_come_from_the_model(heap):
+    from widgets.plots import _count_list_remove
+
+    assert _count_list_remove(10) == _count_list_remove(5000) == (8, 0)

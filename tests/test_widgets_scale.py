@@ -86,3 +86,42 @@ def test_reach_names_the_labels_that_exist_when_one_is_unknown(heap):
     with pytest.raises(KeyError, match=r"no handle, list or raw pointer.*\['a'\]"):
         widgets.to_dot(heap.snapshot(), reach="nope")
     assert a
+
+
+def test_a_heap_beyond_the_budget_is_drawn_elided_with_how_to_see_the_rest(heap):
+    """Issue: a heap too large to draw is never a multi-second dot run: objects and handles
+    beyond the budget become one node each, which says how to see the rest."""
+    from widgets.scale import HANDLE_BUDGET, OBJECT_BUDGET
+
+    items = [kp.Arc.new(i, kp.GFP_KERNEL) for i in range(300)]
+    source = widgets.to_dot(heap.snapshot()).source
+    assert source.count("ArcInner&lt;i64&gt;") == OBJECT_BUDGET
+    assert f"… {300 - OBJECT_BUDGET:,} more objects" in source
+    assert f"… {300 - HANDLE_BUDGET:,} more handles" in source
+    assert 'reach=&quot;items[0]&quot;' in source and "elide=None" in source
+    for h in items[:HANDLE_BUDGET]:       # the handles drawn point at objects drawn
+        assert _obj(h.address) in source
+    everything = widgets.to_dot(heap.snapshot(), elide=None).source
+    assert everything.count("ArcInner&lt;i64&gt;") == 300 and "more objects" not in everything
+    one = widgets.to_dot(heap.snapshot(), reach="items[7]").source
+    assert one.count("ArcInner&lt;i64&gt;") == 1 and "more objects" not in one
+
+
+def test_an_object_a_problem_concerns_is_drawn_even_beyond_the_budget(heap):
+    items = [kp.Arc.new(i, kp.GFP_KERNEL) for i in range(100)]
+    snap = heap.snapshot()
+    last = items[-1].address
+    broken = kp.Snapshot(snap.step, snap.objects, snap.handles, problems=(
+        kp.Problem("refcount is 5 but 1 references own it", "refcount", last,
+                   field="refcount"),))
+    assert _obj(last) in widgets.to_dot(broken).source
+    assert _obj(last) not in widgets.to_dot(snap).source
+
+
+def test_a_huge_heap_draws_in_bounded_time(heap):
+    """10,000 objects in one list and 2,000 loose ones: the picture is the budget's size."""
+    q = _queue(10_000)
+    loose = [kp.Arc.new(i, kp.GFP_KERNEL) for i in range(2_000)]
+    svg = widgets.render_svg(heap.snapshot())
+    assert svg.count("ArcInner&lt;") <= 24 + 1 and "more objects" in svg
+    assert not q.is_empty() and loose

@@ -90,3 +90,76 @@ def centres(svg: str) -> dict:
             out[node.find(SVG + "title").text] = ((min(xs) + max(xs)) / 2 + tx,
                                                    (min(ys) + max(ys)) / 2 + ty)
     return out
+
+
+def _translate(root):
+    graph = root.find(SVG + "g")
+    return tuple(map(float, re.search(r"translate\(([-\d.]+)[ ,]([-\d.]+)\)",
+                                      graph.get("transform")).groups()))
+
+
+def _points(text):
+    nums = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", text)]
+    return list(zip(nums[0::2], nums[1::2]))
+
+
+def edge_shapes(svg: str) -> list:
+    """Every edge drawn: its title, stroke colour, path points and arrowheads (fill, centre),
+    on the SVG canvas (as `centres`)."""
+    root = ET.fromstring(svg)
+    tx, ty = _translate(root)
+    out = []
+    for g in root.iter(SVG + "g"):
+        if g.get("class") != "edge":
+            continue
+        path = g.find(f".//{SVG}path")
+        heads = []
+        for poly in g.iter(SVG + "polygon"):
+            pts = _points(poly.get("points"))
+            xs, ys = zip(*pts)
+            heads.append((poly.get("fill"), ((min(xs) + max(xs)) / 2 + tx,
+                                             (min(ys) + max(ys)) / 2 + ty)))
+        tips = [a.get("{http://www.w3.org/1999/xlink}title") for a in g.iter(SVG + "a")]
+        out.append(dict(title=g.find(SVG + "title").text, stroke=path.get("stroke"),
+                        path=[(x + tx, y + ty) for x, y in _points(path.get("d"))],
+                        heads=heads, tooltip=next((t for t in tips if t), None)))
+    return out
+
+
+def node_boxes(svg: str) -> dict:
+    """Node name -> bounding box (x0, y0, x1, y1) on the SVG canvas."""
+    root = ET.fromstring(svg)
+    tx, ty = _translate(root)
+    out = {}
+    for node in root.iter(SVG + "g"):
+        if node.get("class") != "node":
+            continue
+        pts = [p for poly in node.iter(SVG + "polygon") for p in _points(poly.get("points"))]
+        if pts:
+            xs, ys = zip(*pts)
+            out[node.find(SVG + "title").text] = (min(xs) + tx, min(ys) + ty,
+                                                  max(xs) + tx, max(ys) + ty)
+    return out
+
+
+def texts(svg: str) -> list:
+    """(text, x, y) of every text element on the SVG canvas."""
+    root = ET.fromstring(svg)
+    tx, ty = _translate(root)
+    return [("".join(t.itertext()), float(t.get("x")) + tx, float(t.get("y")) + ty)
+            for t in root.iter(SVG + "text")]
+
+
+def race_recording():
+    """Notebook 04's race on the current heap: two clones of one Arc pushed with
+    `kp.unchecked.push_back` into two lists with the same links (3 frames, the last broken)."""
+    from _list_types import Node
+
+    a = kp.Arc.new(Node(1), kp.GFP_KERNEL)
+    x = kp.Arc.new(Node(2), kp.GFP_KERNEL)
+    left, right = kp.List(Node, id=0), kp.List(Node, id=0)
+    with kp.record() as rec:
+        kp.unchecked.push_back(left, x)
+        kp.unchecked.push_back(left, a)
+        kp.unchecked.push_back(right, a)
+    return rec, (a, x, left, right)

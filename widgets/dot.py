@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 
 import graphviz
 
-from .escape import html, node_id
+from .escape import caption_html, html, node_id, wrap
 from .scale import ELIDE_AT, Elision, reach as reach_of
-from .style import (CHANGED, FONT, FONT_SIZE, FREED_BG, GREY, HEADER, SATURATED, abbreviate,
-                    id_colour)
+from .style import (CHANGED, FONT, FONT_SIZE, FREED_BG, GREY, HEADER, PROBLEM, PROBLEM_BG,
+                    SATURATED, abbreviate, id_colour)
 
-__all__ = ["to_dot", "Scene", "scene_of", "cluster_title"]
+__all__ = ["to_dot", "Scene", "scene_of", "cluster_title", "problems_caption"]
 
 # Spaces after a closing tag are written &#160;: browsers drop a leading space in SVG text.
 _TABLE = '<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="5" BGCOLOR="white">'
@@ -50,7 +50,7 @@ class Scene:
 
     nodes: dict = field(default_factory=dict)      # name -> (cluster or None, attrs)
     edges: list = field(default_factory=list)      # (tail, head, attrs)
-    caption: str = ""                              # HTML text above the legend
+    caption: str = ""                              # HTML above the legend (escaped text)
     legend: bool = True
 
     def node(self, name, cluster, **attrs):
@@ -112,10 +112,17 @@ def to_dot(snapshot, previous=None, *, legend: bool = True, caption: str = "", r
     holder per ID, fields); handles sit in a stack-frame cluster on the left; lists are head
     nodes with `first`, `next` and `prev` edges in their ID's colour; vtables live in `.rodata`.
 
+    What broke (`snapshot.problems`, the records behind `heap.problems()`) is drawn on the
+    link or cell concerned in `widgets.style.PROBLEM` with "✗n", the sentence as tooltip,
+    and a numbered line under the caption. `caption` is text (escaped here, wrapped, cut
+    at `widgets.escape.CAPTION_LIMIT` characters).
+
     Big heaps: a list longer than `elide` items (default 12; `None` draws everything) shows
     its first and last few items, every item a handle or pointer points at, and a
-    "… N more …" node for each run of the others. `reach="a"` (or a list of labels) draws
-    only what those handles, lists or raw pointers reach (`widgets.scale.reach`).
+    "… N more …" node for each run of the others; beyond `widgets.scale.OBJECT_BUDGET`
+    objects (or `HANDLE_BUDGET` handles) the rest are one "… N more objects" node saying
+    how to see them. `reach="a"` (or a list of labels) draws only what those handles, lists
+    or raw pointers reach (`widgets.scale.reach`).
 
     >>> import kernelptr as kp, widgets
     >>> heap = kp.reset()
@@ -133,32 +140,36 @@ def scene_of(snapshot, previous=None, *, legend=True, caption="", reach=None,
     """The nodes and edges that `to_dot` draws, before layout."""
     if reach is not None:
         snapshot = reach_of(snapshot, reach)
-    scene = Scene(caption=caption, legend=legend)
+    marks = _Marks(snapshot)
+    scene = Scene(caption=_caption_html(caption, marks), legend=legend)
     elision = Elision(snapshot, elide)
     before = _Before(previous)
     if snapshot.locks or snapshot.warnings:
         scene.node("banner", _STACK, label=_banner(snapshot))
     temporaries = 0
     for h in snapshot.handles:
+        if h.label in elision.hidden_handles:
+            continue
         if _TEMPORARY.match(h.label):
             # An unnamed temporary (`listarc#12`, from `q.push_back(ListArc.new(..))`) lives
             # for one step; temporaries share slots so a long trace does not grow a new row
             # for each one.
-            _handle(scene, h, before, f"h__tmp{temporaries}")
+            _handle(scene, h, before, elision, f"h__tmp{temporaries}")
             temporaries += 1
         else:
-            _handle(scene, h, before)
+            _handle(scene, h, before, elision)
     types = {o.address: o.type_name for o in snapshot.objects}
     for p in snapshot.raw_pointers:
-        _raw(scene, p, before, types.get(p.target, "T"))
+        _raw(scene, p, before, types.get(p.target, "T"), elision)
     for lst in snapshot.lists:
-        _list(scene, lst, before)
+        _list(scene, lst, before, elision, marks)
     for o in snapshot.objects:
         if o.address not in elision.hidden:
-            _object(scene, o, before)
+            _object(scene, o, before, elision, marks)
     for vt in snapshot.vtables:
         _vtable(scene, vt)
-    _links(scene, snapshot, elision)
+    _links(scene, snapshot, elision, marks)
+    _elided(scene, snapshot, elision)
     return scene
 
 
@@ -186,7 +197,13 @@ def _grey(text: str, grey: bool) -> str:
 
 
 # -- handles and raw pointers ---------------------------------------------------------------
-def _handle(scene, h, before, name=None):
+def _obj_in(elision, address, port="hdr", compass="w"):
+    """Where an arrow to the object at `address` ends (its header, or the node standing for
+    it when it is elided)."""
+    return elision.endpoint(address, port, compass)
+
+
+def _handle(scene, h, before, elision, name=None):
     name = name or node_id("h", h.label)
     live = h.state == "live"
     changed = before.changed("handles", h.label, h)
@@ -209,7 +226,7 @@ def _handle(scene, h, before, name=None):
         # The box wears the ID's colour; the arrow stays black so that it can't be mistaken
         # for a `next` link of that ID.
         style.update(penwidth="2.5")
-    scene.edge(f"{name}:d:e", f"{node_id('obj', f'{h.target:x}')}:hdr:w", **style)
+    scene.edge(f"{name}:d:e", _obj_in(elision, h.target), **style)
     if h.vtable is not None:
         _vtable_edge(scene, f"{name}:v:e", h.vtable)
 
@@ -220,7 +237,7 @@ def _vtable_edge(scene, tail, vtable):
                color=GREY)
 
 
-def _raw(scene, p, before, type_name):
+def _raw(scene, p, before, type_name, elision):
     name = node_id("raw", p.label)
     changed = before.changed("raws", p.label, p)
     text = f"<B>{html(p.label)}</B>: *const {html(type_name)} = {abbreviate(p.address)}<BR/><I>{html(p.origin)}</I>"
@@ -228,12 +245,17 @@ def _raw(scene, p, before, type_name):
         text = _grey(f"<S>{text}</S>&#160;reclaimed", True)
     scene.node(name, _STACK, label=f'<{_TABLE}<TR><TD PORT="d"{_bg(changed)}>{text}</TD></TR></TABLE>>')
     if not p.reclaimed:
-        scene.edge(f"{name}:d:e", f"{node_id('obj', f'{p.target:x}')}:hdr:w",
-                   **_EDGE_STYLE["raw"])
+        scene.edge(f"{name}:d:e", _obj_in(elision, p.target), **_EDGE_STYLE["raw"])
 
 
 # -- lists ------------------------------------------------------------------------------------
-def _list(scene, lst, before):
+def _links_in(elision, address, i, compass="w"):
+    """Where a `first`, `next` or cursor arrow to the links of ID `i` at `address` ends: the
+    start of its links row (the row reads `prev | links[i] | next`)."""
+    return elision.endpoint(address, f"p{i}", compass)
+
+
+def _list(scene, lst, before, elision, marks):
     name = node_id("list", lst.label)
     colour = id_colour(lst.id)
     changed = before.changed("lists", lst.label, lst)
@@ -241,8 +263,9 @@ def _list(scene, lst, before):
     first = "first" if lst.items else "first: null"
     if lst.dropped:
         title, first = _grey(f"<S>{title}</S>&#160;dropped", True), "first: null"
+    broken = marks.of_list(lst.label)
     rows = (f'<TR><TD COLOR="{colour}"{_bg(changed)}>{title}</TD></TR>'
-            f'<TR><TD PORT="f" COLOR="{colour}">{first}</TD></TR>')
+            f'<TR>{_cell(first, port="f", border=colour, mark=broken)}</TR>')
     cursor = lst.cursor if not lst.dropped else ()
     if cursor:
         # A cursor sits between two items; it is drawn pointing at the item after it.
@@ -250,17 +273,46 @@ def _list(scene, lst, before):
         rows += f'<TR><TD PORT="c" COLOR="{colour}"><I>{where}</I></TD></TR>'
     scene.node(name, _STACK, label=f"<{_TABLE}{rows}</TABLE>>")
     if lst.items and not lst.dropped:
-        scene.edge(f"{name}:f:e", f"{node_id('obj', f'{lst.items[0]:x}')}:l{lst.id}:w",
-                   color=colour, penwidth="2.5")   # the cell it leaves says `first`
+        # the cell it leaves says `first`
+        scene.edge(f"{name}:f:e", _links_in(elision, lst.items[0], lst.id),
+                   **_marked(dict(color=colour, penwidth="2.5"), broken))
     if cursor and cursor[0] is not None:
-        scene.edge(f"{name}:c:e", f"{node_id('obj', f'{cursor[0]:x}')}:l{lst.id}:w",
+        scene.edge(f"{name}:c:e", _links_in(elision, cursor[0], lst.id),
                    color=colour, penwidth="1.5", style="dashed", arrowhead="onormal")
 
 
-def _links(scene, snapshot, elision):
-    """`next` and `prev` edges between linked objects, in the ID's colour (prev thinner);
-    an elided run of items is one "… N more …" node on the ring."""
+#: A `prev` pointer drawn alone (it disagrees with its neighbour's `next`): thinner, dashed,
+#: with an open head, so that it reads differently from `next` in grey print too.
+_PREV = dict(penwidth="1.4", style="dashed", arrowhead="empty", arrowsize="0.9")
+#: The open head that stands for a `prev` pointer on a line it shares with a `next`.
+_PREV_TAIL = dict(dir="both", arrowtail="empty")
+
+
+def _links(scene, snapshot, elision, marks):
+    """`next` and `prev` pointers between linked objects, in the ID's colour.
+
+    A links row reads `prev | links[i] | next`. `next` leaves the right end of its row and
+    ends, filled head, at the left end of the next item's row. When that item's `prev` points
+    back (the ring is consistent) the same line carries it: its open head sits on the right
+    end of the row it points at, and the line leaves the `prev` cell. So neighbours share one
+    line with two different heads, also in a two-item ring, and a `prev` that disagrees with
+    its neighbour's `next` stands out as a line of its own (dashed, open head, leaving the
+    left side of its `prev` cell). An elided run of items is one "… N more …" node on the
+    ring. A pointer a problem concerns is drawn in the problem colour with its "✗n" and its
+    sentence as tooltip.
+    """
     firsts = {(lst.id, lst.items[0]) for lst in snapshot.lists if lst.items}
+    by_address = {o.address: o for o in snapshot.objects}
+    order: dict = {}          # address -> where lists first reach it (left to right)
+    for lst in snapshot.lists:
+        for a in lst.items:
+            order.setdefault(a, len(order))
+
+    def points(a, i, which, to):
+        """Does the object at `a` have its `prev` (0) or `next` (1) of ID `i` on `to`?"""
+        o = by_address.get(a)
+        return o is not None and o.links.get(i, (None, None))[which] == to
+
     for o in snapshot.objects:
         if o.freed or o.address in elision.hidden:
             continue
@@ -268,25 +320,56 @@ def _links(scene, snapshot, elision):
         for i, (prev, nxt) in o.links.items():
             colour = id_colour(i)
             if nxt is not None:
-                wrap = (i, nxt) in firsts or nxt == o.address
-                scene.edge(f"{here}:n{i}:e", elision.endpoint(nxt, f"l{i}:w"),
-                           color=colour, penwidth="2.2",
-                           **({"constraint": "false"} if wrap else {}))
-            if prev is not None:
-                # Below the row (south ports), so it never lies on top of the `next` arrow.
-                scene.edge(f"{here}:p{i}:s", elision.endpoint(prev, f"l{i}:s"),
-                           color=colour, penwidth="1.2", arrowsize="0.7", constraint="false")
+                attrs = dict(color=colour, penwidth="2.2")
+                if (i, nxt) in firsts or nxt == o.address:
+                    attrs["constraint"] = "false"      # the ring closing: no rank order
+                if points(nxt, i, 0, o.address):
+                    attrs.update(_PREV_TAIL)
+                scene.edge(f"{here}:n{i}:e", _links_in(elision, nxt, i),
+                           **_marked(attrs, marks.at(o.address, f"n{i}")))
+            if prev is not None and not points(prev, i, 1, o.address):
+                # It ends at the near end of the row it points at: the right end of an item
+                # drawn before this one, the left end of one drawn after it.
+                after = order.get(prev, -1) > order.get(o.address, -1)
+                head = _links_in(elision, prev, i) if after else \
+                    elision.endpoint(prev, f"n{i}", "e")
+                attrs = dict(_PREV, color=colour, constraint="false")
+                scene.edge(f"{here}:p{i}:w", head,
+                           **_marked(attrs, marks.at(o.address, f"p{i}")))
     for name, i, count, after in elision.runs:
         colour = id_colour(i)
         scene.node(name, _HEAP, shape="box", style="rounded,dashed", color=colour,
                    margin="0.15,0.08", label=f"… {count} more …")
-        wrap = (i, after) in firsts
-        scene.edge(f"{name}:e", elision.endpoint(after, f"l{i}:w"), color=colour,
-                   penwidth="2.2", style="dashed", **({"constraint": "false"} if wrap else {}))
+        attrs = dict(color=colour, penwidth="2.2", style="dashed")
+        if (i, after) in firsts:
+            attrs["constraint"] = "false"
+        back = by_address.get(after)
+        if back is not None and elision.hidden.get(back.links.get(i, (None, None))[0]) == name:
+            attrs.update(_PREV_TAIL)         # `after`'s prev is the run's last item
+        scene.edge(f"{name}:e", _links_in(elision, after, i), **attrs)
+
+
+def _elided(scene, snapshot, elision):
+    """The nodes standing for the objects and handles beyond the picture's budget, each
+    saying how to see them."""
+    named = [h.label for h in snapshot.handles if not _TEMPORARY.match(h.label)]
+    example = html(named[0] if named else "a", 30)
+    how = (f"draw what one variable reaches: <I>reach=&quot;{example}&quot;</I><BR/>"
+           "draw everything (slow): <I>elide=None</I>")
+    if elision.more is not None:
+        name, count = elision.more
+        scene.node(name, _HEAP, shape="box", style="rounded,dashed", color=GREY,
+                   margin="0.15,0.08", label=f"<<B>… {count:,} more objects</B> not drawn"
+                                             f"<BR/>{how}>")
+    if elision.hidden_handles:
+        count = len(elision.hidden_handles)
+        scene.node(Elision.MORE_HANDLES, _STACK, shape="box", style="rounded,dashed",
+                   color=GREY, margin="0.15,0.08",
+                   label=f"<<B>… {count:,} more handles</B> not drawn<BR/>{how}>")
 
 
 # -- objects ----------------------------------------------------------------------------------
-def _object(scene, o, before):
+def _object(scene, o, before, elision, marks):
     old = before.objects.get(o.address)
     new = before.any and old is None
 
@@ -297,15 +380,15 @@ def _object(scene, o, before):
         return (a.get(key) != b.get(key)) if key is not None else a != b
 
     grey = o.freed
+    at = marks.on(o.address)
     head = f"<B>{html(o.kind)}&lt;{html(o.type_name)}&gt;</B>&#160;@{abbreviate(o.address)}"
     if o.freed:
         head = _grey(f"{head} (freed)", True)
-    rows = [f'<TR><TD PORT="hdr" COLSPAN="3"{_bg(new or diff("freed"), FREED_BG if grey else HEADER)}>'
-            f"{head}</TD></TR>"]
-    rows.append(_refcount_row(o, diff("refcount") or diff("saturated")))
+    rows = [f'<TR>{_cell(head, port="hdr", colspan=3, bg=_bg(new or diff("freed"), FREED_BG if grey else HEADER), mark=at("hdr"))}</TR>']
+    rows.append(_refcount_row(o, diff("refcount") or diff("saturated"), at("rc")))
     ids = sorted(set(o.links) | set(o.holders) | set(o.trackers) | set(o.self_ptrs))
     for i in ids:
-        rows.extend(_id_rows(o, i, diff, grey))
+        rows.extend(_id_rows(o, i, diff, grey, at))
     pointer_fields = {p.field for p in o.pointers}
     old_fields = dict(old.fields) if old is not None else {}
     for fname, value in o.fields:
@@ -323,38 +406,38 @@ def _object(scene, o, before):
             if p.kind == "ListArc":
                 style.update(color=id_colour(p.id))
             scene.edge(f"{node_id('obj', f'{o.address:x}')}:f_{node_id('', p.field)[1:]}:e",
-                       f"{node_id('obj', f'{p.target:x}')}:hdr:w", **style)
+                       _obj_in(elision, p.target), **style)
         for i, sp in o.self_ptrs.items():     # the fat self pointer stored in the links
             if sp and sp[1] is not None:
                 _vtable_edge(scene, f"{node_id('obj', f'{o.address:x}')}:sv{i}:e", sp[1])
 
 
-def _refcount_row(o, changed):
+def _refcount_row(o, changed, mark):
     if o.freed:
         value = _grey(f"<S>{o.refcount}</S>", True)
         return (f'<TR><TD ALIGN="LEFT">{_grey("<S>refcount</S>", True)}</TD>'
-                f'<TD COLSPAN="2"{_bg(changed, FREED_BG)}>{value}</TD></TR>')
+                f'{_cell(value, port="rc", colspan=2, bg=_bg(changed, FREED_BG), mark=mark)}</TR>')
     if o.saturated:
         return ('<TR><TD ALIGN="LEFT">refcount</TD>'
-                f'<TD COLSPAN="2" BGCOLOR="{SATURATED}"><FONT COLOR="white"><B>SATURATED</B>'
+                f'<TD PORT="rc" COLSPAN="2" BGCOLOR="{SATURATED}"><FONT COLOR="white"><B>SATURATED</B>'
                 '</FONT></TD></TR>')
     return (f'<TR><TD ALIGN="LEFT">refcount</TD>'
-            f'<TD COLSPAN="2"{_bg(changed)}><B>{o.refcount}</B></TD></TR>')
+            f'{_cell(f"<B>{o.refcount}</B>", port="rc", colspan=2, bg=_bg(changed), mark=mark)}</TR>')
 
 
-def _id_rows(o, i, diff, grey):
+def _id_rows(o, i, diff, grey, at):
     colour = id_colour(i)
     rows = []
     if i in o.links:
         prev, nxt = o.links[i]
         ch = _bg(diff("links", i))
         linked = prev is not None or nxt is not None
-        p_text = "prev" if prev is not None else "prev: null"
-        n_text = "next" if nxt is not None else "next: null"
+        p_text = "◂ prev" if prev is not None else "prev: null"
+        n_text = "next ▸" if nxt is not None else "next: null"
         name = f'<FONT COLOR="{colour}"><B>links[{i}]</B></FONT>' if linked else f"links[{i}]"
-        rows.append(f'<TR><TD PORT="l{i}" ALIGN="LEFT"{ch}>{_grey(name, grey)}</TD>'
-                    f'<TD PORT="p{i}"{ch}>{_grey(p_text, grey or prev is None)}</TD>'
-                    f'<TD PORT="n{i}"{ch}>{_grey(n_text, grey or nxt is None)}</TD></TR>')
+        rows.append(f'<TR>{_cell(_grey(p_text, grey or prev is None), port=f"p{i}", bg=ch, mark=at(f"p{i}"))}'
+                    f'{_cell(_grey(name, grey), port=f"l{i}", bg=ch, mark=at(f"l{i}"))}'
+                    f'{_cell(_grey(n_text, grey or nxt is None), port=f"n{i}", bg=ch, mark=at(f"n{i}"))}</TR>')
     if i in o.self_ptrs:
         sp = o.self_ptrs[i]
         data, vt = sp if sp else (None, None)
@@ -364,14 +447,125 @@ def _id_rows(o, i, diff, grey):
                  f'<TD COLSPAN="2">{_grey(f"self {abbreviate(data)}", dim)}</TD>')
         rows.append(f'<TR><TD ALIGN="LEFT"{ch}>self_ptr[{i}]</TD>{cells}</TR>')
     holder = o.holders.get(i)
-    rows.append(f'<TR><TD ALIGN="LEFT"{_bg(diff("holders", i))}>{_grey(f"ListArc[{i}] held by", grey)}</TD>'
-                f'<TD COLSPAN="2"{_bg(diff("holders", i))}>'
-                f'{_grey(html(holder) if holder else "none", grey or not holder)}</TD></TR>')
+    ch = _bg(diff("holders", i))
+    rows.append(f'<TR><TD ALIGN="LEFT"{ch}>{_grey(f"ListArc[{i}] held by", grey)}</TD>'
+                f'{_cell(_grey(html(holder) if holder else "none", grey or not holder), port=f"h{i}", colspan=2, bg=ch, mark=at(f"h{i}"))}</TR>')
     if i in o.trackers:
         state = "ListArc exists" if o.trackers[i] else "no ListArc"
         rows.append(f'<TR><TD ALIGN="LEFT"{_bg(diff("trackers", i))}>AtomicTracker[{i}]</TD>'
-                    f'<TD COLSPAN="2">{_grey(state, grey)}</TD></TR>')
+                    f'{_cell(_grey(state, grey), port=f"t{i}", colspan=2, mark=at(f"t{i}"))}</TR>')
     return rows
+
+
+# -- what broke: heap.problems() drawn where it happened ---------------------------------------
+#: The cell of an object a problem's `field` names (`{i}`: its list ID).
+_PORT_OF_FIELD = {"prev": "p{i}", "next": "n{i}", "holder": "h{i}", "tracker": "t{i}",
+                  None: "l{i}", "refcount": "rc"}
+_ADDRESS = re.compile(r"0x([0-9a-f]{9,16})\b")
+
+
+class _Marks:
+    """The snapshot's problems, numbered, indexed by the cell or list head they concern."""
+
+    def __init__(self, snapshot):
+        self.numbered = list(enumerate(getattr(snapshot, "problems", ()), 1))
+        self._cells: dict = {}
+        for n, p in self.numbered:
+            self._cells.setdefault(_place(p), []).append((n, p.text))
+
+    def at(self, address, port):
+        """[(number, text)] of the problems marked on the cell `port` of object `address`."""
+        return self._cells.get((address, port), [])
+
+    def on(self, address):
+        return lambda port: self.at(address, port)
+
+    def of_list(self, label):
+        return self._cells.get(("list", label), [])
+
+
+def _place(p):
+    """Where a problem is marked: (address, port) of a cell, or ("list", label) of a head."""
+    if p.field == "first" and p.list_label is not None:
+        return ("list", p.list_label)
+    if p.address is None:
+        return (None, None)
+    if p.link_id is None and p.field != "refcount":
+        return (p.address, "hdr")
+    return (p.address, _PORT_OF_FIELD.get(p.field, "l{i}").format(i=p.link_id))
+
+
+def _cell(content, *, port=None, colspan=None, bg="", border="", mark=()):
+    """One table cell; a cell a problem concerns gets the problem colour (a thick border,
+    a pale violet fill unless it is highlighted as changed, "✗n" before its text, and the
+    problem's sentence as its tooltip)."""
+    attrs = f' PORT="{port}"' if port else ""
+    attrs += f' COLSPAN="{colspan}"' if colspan else ""
+    if mark:
+        numbers = ",".join(str(n) for n, _ in mark)
+        tip = "&#10;".join(html(text, 300) for _, text in mark)
+        content = f'<FONT COLOR="{PROBLEM}"><B>✗{numbers}</B></FONT>&#160;{content}'
+        attrs += (bg or f' BGCOLOR="{PROBLEM_BG}"') + f' COLOR="{PROBLEM}" BORDER="3"'
+        attrs += f' HREF="#kp-problems" TOOLTIP="{tip}"'
+    else:
+        attrs += bg + (f' COLOR="{border}"' if border else "")
+    return f"<TD{attrs}>{content}</TD>"
+
+
+def _marked(attrs: dict, mark) -> dict:
+    """Edge `attrs` drawn in the problem colour, thicker, with "✗n" at its tail and the
+    problem's sentence as its tooltip, when `mark` lists problems about it."""
+    if not mark:
+        return attrs
+    numbers = ",".join(str(n) for n, _ in mark)
+    return dict(attrs, color=PROBLEM, penwidth="3.2", fontcolor=PROBLEM,
+                taillabel=f"<<B>✗{numbers}</B>>",
+                tooltip=_tooltip("\n".join(text for _, text in mark)))
+
+
+def _tooltip(text: str) -> str:
+    """`text` as a DOT attribute value for a tooltip (the graphviz package quotes it): no
+    control characters, no backslash escapes for graphviz to expand, not too long."""
+    text = "".join(c if c.isprintable() or c == "\n" else " " for c in str(text))
+    text = text.replace("\\", "/")
+    return text if len(text) <= 600 else text[:599] + "…"
+
+
+def _short(text: str) -> str:
+    """A model sentence with its kernel addresses as the picture writes them."""
+    return _ADDRESS.sub(lambda m: abbreviate(int(m.group(1), 16)), text)
+
+
+def problems_caption(snapshot) -> str:
+    """Plain text naming every broken invariant of `snapshot` with the number of its mark on
+    the picture ("" when the heap is consistent), for captions beside the picture.
+
+    >>> import kernelptr as kp
+    >>> snap = kp.Snapshot(1, problems=(kp.Problem("x @0xffff888000001040: next -> null",
+    ...                                             "link"),))
+    >>> problems_caption(snap)
+    'heap.check() fails: ✗1 x @ffff8880…1040: next -> null'
+    """
+    numbered = _Marks(snapshot).numbered
+    if not numbered:
+        return ""
+    return "heap.check() fails: " + " ".join(f"✗{n} {_short(p.text)}" for n, p in numbered)
+
+
+def _caption_html(caption: str, marks) -> str:
+    """The graph label's text: the caption (bold, escaped, wrapped, at most
+    `escape.CAPTION_LIMIT` characters), then one line per problem in the problem colour,
+    numbered like its marks, wrapped (never cut)."""
+    parts = [f"<B>{caption_html(caption)}</B>"] if caption else []
+    if marks.numbered:
+        lines = [f'<FONT COLOR="{PROBLEM}"><B>heap.check() fails</B>: an invariant is broken '
+                 "(each ✗ on the picture; hover it for the sentence)</FONT>"]
+        for n, p in marks.numbered:
+            wrapped = wrap(_short(p.text), 96)
+            text = '<BR ALIGN="LEFT"/>&#160;&#160;&#160;&#160;'.join(html(w, 0) for w in wrapped)
+            lines.append(f'<FONT COLOR="{PROBLEM}"><B>✗{n}</B></FONT>&#160;{text}')
+        parts.append('<BR ALIGN="LEFT"/>'.join(lines) + '<BR ALIGN="LEFT"/>')
+    return "<BR/>".join(parts)
 
 
 # -- vtables, banner, legend ----------------------------------------------------------------
@@ -400,7 +594,7 @@ def _banner(snapshot):
 def _graph_label(caption, legend):
     rows = []
     if caption:
-        rows.append(f'<TR><TD ALIGN="LEFT" COLSPAN="5"><B>{caption}</B></TD></TR>')
+        rows.append(f'<TR><TD ALIGN="LEFT" COLSPAN="5" ID="kp-problems">{caption}</TD></TR>')
     if legend:
         rows.append(_LEGEND)
     if not rows:
@@ -414,10 +608,13 @@ _LEGEND = (
     '<TD ALIGN="LEFT"><B>▬▬ UniqueArc</B>&#160;(only owner)</TD>'
     '<TD ALIGN="LEFT">┈┈ raw pointer (*const T)</TD>'
     f'<TD ALIGN="LEFT"><FONT COLOR="{id_colour(0)}">━━ ID 0</FONT>&#160;'
-    f'<FONT COLOR="{id_colour(1)}">━━ ID 1</FONT>: ListArc, first/next (prev thinner)</TD></TR>'
+    f'<FONT COLOR="{id_colour(1)}">━━ ID 1</FONT>: ListArc, first, next ▶, prev ▷'
+    '</TD></TR>'
     f'<TR><TD ALIGN="LEFT" BGCOLOR="{CHANGED}">changed since last step</TD>'
     f'<TD ALIGN="LEFT" BGCOLOR="{SATURATED}"><FONT COLOR="white">SATURATED refcount</FONT></TD>'
     f'<TD ALIGN="LEFT"><FONT COLOR="{GREY}"><S>freed / moved</S></FONT></TD>'
-    '<TD ALIGN="LEFT">fat pointer: data | vtable</TD>'
-    '<TD ALIGN="LEFT">ffff8880…1040 = 0xffff888000001040</TD></TR>'
+    f'<TD ALIGN="LEFT" BGCOLOR="{PROBLEM_BG}" COLOR="{PROBLEM}" BORDER="2">'
+    f'<FONT COLOR="{PROBLEM}"><B>✗</B> broken invariant</FONT></TD>'
+    '<TD ALIGN="LEFT">fat pointer: data | vtable&#160;&#160;&#160;'
+    'ffff8880…1040 = 0xffff888000001040</TD></TR>'
 )

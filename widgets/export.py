@@ -19,7 +19,7 @@ _PX_PER_PT = 96 / 72     # graphviz draws PNGs at 96 dpi; SVG sizes are in point
 def align_png(data: bytes, shift, size) -> bytes:
     """PNG `data` moved by `shift` (points) onto a canvas of `size` (points): frames whose
     canvas graphviz grew for a bulging edge line up with the others again."""
-    if size is None or shift == (0.0, 0.0):
+    if size is None:
         return data
     from PIL import Image
 
@@ -109,7 +109,8 @@ def to_html(stepper, path, title: str = "kernelptr trace") -> Path:
     page = _PAGE.format(title=_html.escape(title), n=len(frames), last=max(len(frames) - 1, 0),
                         frames="\n".join(frames), n_json=json.dumps(len(frames)))
     path = Path(path)
-    path.write_text(page, encoding="utf-8")
+    # A lone surrogate in the learner's text (nothing else) cannot be UTF-8: written as \udXXX.
+    path.write_text(page, encoding="utf-8", errors="backslashreplace")
     return path
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 __all__ = ["PALETTE", "id_colour", "FONT", "FONT_SIZE", "CHANGED", "SATURATED", "GREY",
-           "HEADER", "abbreviate"]
+           "HEADER", "PROBLEM", "PROBLEM_BG", "abbreviate"]
 
 #: Okabe & Ito's eight colours, distinguishable with every common colour-vision deficiency.
 PALETTE = {
@@ -19,6 +19,13 @@ SATURATED = "#D55E00"    # the red badge of a saturated refcount
 GREY = "#8C8C8C"         # freed objects, moved or dropped handles
 HEADER = "#D9ECF7"       # object headers (a pale sky blue)
 FREED_BG = "#EEEEEE"
+#: Reserved for broken invariants (`heap.problems()`): a violet outside the Okabe-Ito set,
+#: chosen as the colour farthest (CIELAB distance >= 34) from every ID colour, the "changed"
+#: yellow, the saturated vermillion, grey, black and white under simulated protanopia,
+#: deuteranopia and tritanopia (Machado et al. 2009). Marks also carry a "✗n" and a thicker
+#: line, so they never rely on colour alone.
+PROBLEM = "#7000E0"
+PROBLEM_BG = "#EEE2FD"   # the pale violet behind a cell a problem concerns
 
 
 def id_colour(list_id) -> str:

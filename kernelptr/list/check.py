@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..heap import Heap
+from ..problem import Problem
 from .links import tracker_id
 from .list_arc import ListArc, current_holder
 
@@ -17,10 +18,20 @@ def _o(o) -> str:
     return f"{o.type_name} @{o.address:#x}"
 
 
+def _label(lst) -> str:
+    return lst._label or f"list#{lst._heap.lists.index(lst)}"
+
+
 def _list_name(lst) -> str:
     """`List<Job, 0> q` (its kp.name) or `List<Job, 0> list#2` (as snapshots call it)."""
-    n = lst._heap.lists.index(lst)
-    return f"{lst.type_str()} {lst._label or f'list#{n}'}"
+    return f"{lst.type_str()} {_label(lst)}"
+
+
+def _about(kind, obj, id, field, *lists) -> dict:
+    """The place a problem concerns, as `Problem` keyword arguments."""
+    return dict(kind=kind, address=None if obj is None else obj.address, link_id=id,
+                field=field, list_label=_label(lists[0]) if lists else None,
+                lists=tuple((lst._heap.lists.index(lst), _label(lst)) for lst in lists))
 
 
 def _ring(lst, problems: list) -> list:
@@ -31,29 +42,35 @@ def _ring(lst, problems: list) -> list:
     cur = first
     while cur is not None:
         if cur.address in seen:
-            problems.append(f"{name}: ring does not close: following next from first "
-                            f"{_a(first)} loops back to {_a(cur)} (ID {id})")
+            # The `next` that led back into the ring is the one that is wrong.
+            problems.append(Problem(f"{name}: ring does not close: following next from first "
+                                    f"{_a(first)} loops back to {_a(cur)} (ID {id})",
+                                    **_about("ring", items[-1], id, "next", lst)))
             break
         seen.add(cur.address)
         items.append(cur)
         prev, nxt = cur.links.get(id, (None, None))
         if nxt is None or prev is None:
-            problems.append(f"{name}: item {_o(cur)} is reachable from the list but its "
-                            f"ListLinks<{id}> are prev={_a(prev)}, next={_a(nxt)}")
+            # Reached through `first` or through the previous item's `next`.
+            at, field = (cur, "first") if len(items) == 1 else (items[-2], "next")
+            problems.append(Problem(f"{name}: item {_o(cur)} is reachable from the list but "
+                                    f"its ListLinks<{id}> are prev={_a(prev)}, next={_a(nxt)}",
+                                    **_about("link", at, id, field, lst)))
             break
         back = nxt.links.get(id, (None, None))[0]
         if back is not cur:
-            problems.append(f"{name}: {_o(cur)}: next -> {_a(nxt)} but {_a(nxt)}.prev -> "
-                            f"{_a(back)} (ListLinks<{id}>: the next/prev pointers disagree)")
+            problems.append(Problem(f"{name}: {_o(cur)}: next -> {_a(nxt)} but {_a(nxt)}.prev "
+                                    f"-> {_a(back)} (ListLinks<{id}>: the next/prev pointers "
+                                    "disagree)", **_about("link", cur, id, "next", lst)))
         if nxt is first:
             break
         cur = nxt
     return items
 
 
-def check_lists(heap: Heap) -> list[str]:
+def check_lists(heap: Heap) -> list[Problem]:
     """Problems with ListArc uniqueness, links, rings and trackers (empty when consistent)."""
-    problems: list[str] = []
+    problems: list[Problem] = []
     member: dict[tuple, list] = {}     # (address, id) -> lists whose ring reaches it
     for lst in heap.lists:
         if lst._state == "dropped" and lst._first is None:
@@ -61,14 +78,17 @@ def check_lists(heap: Heap) -> list[str]:
         for obj in _ring(lst, problems):
             member.setdefault((obj.address, lst.id), []).append(lst)
             if obj.address not in lst._unchecked and obj.listarc.get(lst.id) is not lst:
-                problems.append(f"{_o(obj)} is in {_list_name(lst)} but that list does not "
-                                f"hold its ListArc<_, {lst.id}> (holder: "
-                                f"{_holder_text(obj.listarc.get(lst.id))})")
+                problems.append(Problem(
+                    f"{_o(obj)} is in {_list_name(lst)} but that list does not hold its "
+                    f"ListArc<_, {lst.id}> (holder: {_holder_text(obj.listarc.get(lst.id))})",
+                    **_about("listarc", obj, lst.id, "holder", lst)))
     for (address, id), lists in member.items():
         if len(lists) > 1:
             names = " and ".join(_list_name(lst) for lst in lists)
-            problems.append(f"{address:#x} is in {names}, two lists with the same ID {id}: "
-                            f"their rings share its ListLinks<{id}>")
+            problems.append(Problem(f"{address:#x} is in {names}, two lists with the same ID "
+                                    f"{id}: their rings share its ListLinks<{id}>",
+                                    **_about("ring", heap.object_at(address), id, None,
+                                             *lists)))
     handles: dict[tuple, list] = {}
     for h in heap.handles():
         if isinstance(h, ListArc) and h._state == "live" and h._obj is not None:
@@ -76,33 +96,39 @@ def check_lists(heap: Heap) -> list[str]:
     for obj in heap.objects():
         for id, (prev, nxt) in obj.links.items():
             if (prev is None) != (nxt is None):
-                problems.append(f"{_o(obj)}: ListLinks<{id}> half null: prev={_a(prev)}, "
-                                f"next={_a(nxt)}")
+                problems.append(Problem(f"{_o(obj)}: ListLinks<{id}> half null: "
+                                        f"prev={_a(prev)}, next={_a(nxt)}",
+                                        **_about("link", obj, id, None)))
             elif prev is not None and (obj.address, id) not in member:
-                problems.append(f"{_o(obj)}: ListLinks<{id}> are prev={_a(prev)}, "
-                                f"next={_a(nxt)} but it is in no List with ID {id}")
+                problems.append(Problem(f"{_o(obj)}: ListLinks<{id}> are prev={_a(prev)}, "
+                                        f"next={_a(nxt)} but it is in no List with ID {id}",
+                                        **_about("link", obj, id, None)))
             if prev is not None and prev.links.get(id, (None, None))[1] is not obj:
-                problems.append(f"{_o(obj)}: prev -> {_a(prev)} but {_a(prev)}.next -> "
-                                f"{_a(prev.links.get(id, (None, None))[1])} (ListLinks<{id}>: "
-                                "the prev/next pointers disagree)")
+                problems.append(Problem(
+                    f"{_o(obj)}: prev -> {_a(prev)} but {_a(prev)}.next -> "
+                    f"{_a(prev.links.get(id, (None, None))[1])} (ListLinks<{id}>: the prev/next "
+                    "pointers disagree)", **_about("link", obj, id, "prev")))
         ids = set(obj.listarc) | {i for (a, i) in handles if a == obj.address}
         for id in ids:
             hs = handles.get((obj.address, id), [])
             lists = [lst for lst in member.get((obj.address, id), [])
                      if obj.address not in lst._unchecked]
             if len(hs) + len(lists) > 1:
-                problems.append(f"{_o(obj)} has {len(hs)} live ListArc<_, {id}> handle(s) and "
-                                f"is held by {len(lists)} list(s): at most one ListArc per "
-                                "object and ID")
+                problems.append(Problem(
+                    f"{_o(obj)} has {len(hs)} live ListArc<_, {id}> handle(s) and is held by "
+                    f"{len(lists)} list(s): at most one ListArc per object and ID",
+                    **_about("listarc", obj, id, "holder")))
             holder = current_holder(obj, id)
             tid = tracker_id(obj.type, id, obj.value)
             if holder is not None and tid is not None and not obj.trackers.get(tid):
-                problems.append(f"{_o(obj)}: a ListArc<_, {id}> exists but its AtomicTracker "
-                                "says none does")
+                problems.append(Problem(f"{_o(obj)}: a ListArc<_, {id}> exists but its "
+                                        "AtomicTracker says none does",
+                                        **_about("listarc", obj, id, "tracker")))
             for h in hs:
                 if obj.listarc.get(id) is not h:
-                    problems.append(f"{_o(obj)}: ListArc<_, {id}> handle is not the recorded "
-                                    "holder")
+                    problems.append(Problem(f"{_o(obj)}: ListArc<_, {id}> handle is not the "
+                                            "recorded holder",
+                                            **_about("listarc", obj, id, "holder")))
     return problems
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..errors import BorrowError, UseAfterMove
 from ..rust import Stmt, compound
-from .ring import insert_before, links
+from .ring import insert_before, links, set_first
 
 __all__ = ["Cursor", "CursorPeek"]
 
@@ -126,7 +126,7 @@ class Cursor:
         lst._adopt(la, obj, op)
         insert_before(lst, obj, self._next if self._next is not None else lst._first)
         if at_front:
-            lst._first = obj   # inserted before the first item: it is the new head
+            set_first(lst, obj)   # inserted before the first item: it is the new head
         lst._generation += 1
         lst._emit(op, f"{obj.type_name} @{obj.address:#x} linked in at the cursor; no "
                   "allocation", obj, Stmt("{}.%s({})" % op.split("::")[1], self, la))

@@ -12,7 +12,7 @@ from ..rust import Stmt, implicit, mut_ref, ref
 from ..types_ import type_name_of
 from .links import ListLinksSelfPtr, list_item_field, require_list_arc_safe
 from .list_arc import ListArc, expect_handle
-from .ring import insert_before, links, unlink, walk
+from .ring import insert_before, links, set_first, unlink, walk, wrote
 
 __all__ = ["List", "same_heap"]
 
@@ -292,7 +292,7 @@ class List:
         self._adopt(la, obj, op)
         insert_before(self, obj, self._first)
         if front:
-            self._first = obj
+            set_first(self, obj)
         where = "front (new first)" if front else "back (before first)"
         self._emit(op, f"{obj.type_name} @{obj.address:#x} linked at the {where}; no "
                    "allocation", obj, Stmt("{}.%s({})" % op.split("::")[1], self, la))
@@ -385,7 +385,7 @@ class List:
         moved = list(walk(other))
         if other._first is not None:
             if self._first is None:
-                self._first = other._first
+                set_first(self, other._first)
             else:
                 a_first, b_first = self._first, other._first
                 a_last, b_last = a_first.links[self.id][0], b_first.links[self.id][0]
@@ -393,9 +393,10 @@ class List:
                 b_first.links[self.id][0] = a_last
                 b_last.links[self.id][1] = a_first
                 a_first.links[self.id][0] = b_last
+                wrote(self, 4)
                 for o in (a_first, a_last, b_first, b_last):
                     o.touch()
-        other._first = None
+        set_first(other, None)
         for obj in moved:
             if obj.listarc.get(self.id) is other:
                 obj.listarc[self.id] = self

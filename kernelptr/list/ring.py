@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from ..errors import UndefinedBehavior
 
-__all__ = ["links", "insert_before", "unlink", "walk"]
+__all__ = ["links", "insert_before", "unlink", "walk", "set_first", "wrote"]
+
+
+def wrote(lst, n: int) -> None:
+    """Count `n` pointer writes (`prev`, `next` or `first`) on `lst`'s heap: what O(1) means
+    for an intrusive list is a fixed number of these per operation, whatever the length."""
+    lst._heap.pointer_writes += n
+
+
+def set_first(lst, obj) -> None:
+    """Write the list head's `first` pointer (counted as one pointer write)."""
+    lst._first = obj
+    wrote(lst, 1)
 
 
 def links(obj, id: int, lst) -> list:
@@ -27,7 +39,8 @@ def insert_before(lst, item, nxt) -> None:
     if nxt is None:
         # INVARIANT: a single element points to itself both ways.
         item.links[id] = [item, item]
-        lst._first = item
+        wrote(lst, 2)
+        set_first(lst, item)
     else:
         nl = links(nxt, id, lst)
         prev = nl[0]
@@ -35,6 +48,7 @@ def insert_before(lst, item, nxt) -> None:
         item.links[id] = [prev, nxt]
         pl[1] = item
         nl[0] = item
+        wrote(lst, 4)
         prev.touch()
         nxt.touch()
     item.touch()
@@ -49,12 +63,14 @@ def unlink(lst, item) -> None:
         nl, pl = links(nxt, id, lst), links(prev, id, lst)
         nl[0] = prev
         pl[1] = nxt
+        wrote(lst, 2)
         prev.touch()
         nxt.touch()
     if lst._first is item:
-        lst._first = None if nxt is item else nxt
+        set_first(lst, None if nxt is item else nxt)
     # INVARIANT: links are null iff the item is in no list.
     item.links[id] = [None, None]
+    wrote(lst, 2)
     item.touch()
 
 

@@ -39,6 +39,7 @@ def push_back(lst, arc) -> None:
                            rustc="error[E0308]: mismatched types",
                            fix="push an Arc to the list's item type")
     lst._use(op, mutate=True)
+    lst._heap.unsafe_used = True
     obj.refcount.inc()
     obj.hold("unchecked")
     lst._unchecked.add(obj.address)
@@ -62,6 +63,7 @@ def remove(lst, item):
     if obj is None or obj.links.get(lst.id, [None])[0] is None:
         return None
     lst._use(op, mutate=True)
+    lst._heap.unsafe_used = True
     owner = obj.extra.get("lists", {}).get(lst.id, lst)
     # SAFETY: none. If the item sits in `owner`, its neighbours there are rewired, and if it
     # was `owner`'s first item, `owner.first` keeps pointing at an unlinked item.
