@@ -79,9 +79,10 @@ def test_parser_reads_nested_pip_list():
 
 def test_conda_and_pip_name_the_same_dependencies():
     """Every runtime and `test` dependency in pyproject.toml appears in environment.yml with the
-    same version bounds, and vice versa, up to the conda/PyPI name mapping above; the conda-only
-    entries (python, pip, the graphviz `dot` program) are present too."""
-    project, conda, _ = _load()
+    same version bounds (as a conda package, or in the nested `pip:` list for packages only
+    PyPI has), and vice versa, up to the conda/PyPI name mapping above; the conda-only entries
+    (python, pip, the graphviz `dot` program) are present too."""
+    project, conda, pip = _load()
     pypi = dict(_split(r) for r in project["dependencies"])
     for r in project["optional-dependencies"]["test"]:
         pypi.update([_split(r)])
@@ -97,6 +98,8 @@ def test_conda_and_pip_name_the_same_dependencies():
         for name, spec in conda_deps.items()
         if name not in CONDA_ONLY
     }
+    # Packages only PyPI has are installed by the nested `pip:` list, with the same bounds.
+    mapped.update(_split(e) for e in pip if not e.startswith(("-e", ".")))
 
     assert sorted(mapped) == sorted(pypi), (
         f"only in environment.yml: {sorted(mapped.keys() - pypi.keys())}; "
