@@ -38,7 +38,7 @@ _SHOWN = 600                # characters of a program's output quoted in an erro
 
 
 class DotNotFound(kp.KernelPtrError):
-    """No Graphviz program is installed, so no picture can be drawn.
+    """No Graphviz program (`graphviz-pure` or `dot`) is installed, so no picture can be drawn.
 
     >>> print(DotNotFound.make("dot"))  # doctest: +NORMALIZE_WHITESPACE
     cannot draw the heap: the graphviz program `dot` was not found on PATH
@@ -58,7 +58,7 @@ class DotNotFound(kp.KernelPtrError):
 
 
 class DotFailed(kp.KernelPtrError):
-    """The Graphviz program failed, crashed or printed something that is not a picture.
+    """The Graphviz program (`dot`) failed, crashed or printed something that is not a picture.
 
     `command` is what was run and `output` what it printed (shortened).
 
@@ -85,11 +85,16 @@ class DotFailed(kp.KernelPtrError):
 
 
 class DotTimeout(DotFailed):
-    """The Graphviz program ran longer than `TIMEOUT` seconds and was stopped."""
+    """The Graphviz program ran longer than `TIMEOUT` seconds and was stopped (a `DotFailed`).
+
+    >>> issubclass(DotTimeout, DotFailed)
+    True
+    """
 
 
 class NeedsDesktop(kp.KernelPtrError):
-    """An export that the browser's Python cannot make (PNG and GIF need the desktop install).
+    """An export that the browser's Python cannot make (PNG and GIF need the desktop install,
+    with Graphviz's `-Tpng` and Pillow).
 
     >>> print(NeedsDesktop.make("PNG"))  # doctest: +NORMALIZE_WHITESPACE
     PNG export needs the desktop install: the browser's Graphviz draws SVG only

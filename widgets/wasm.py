@@ -20,7 +20,12 @@ _GV = None
 
 
 class NotReady(kp.KernelPtrError):
-    """This browser cannot wait for the WebAssembly Graphviz in the middle of a cell."""
+    """This browser cannot wait for the WebAssembly Graphviz in the middle of a cell (no JSPI
+    for `pyodide.ffi.run_sync`): `await widgets.ready()` first.
+
+    >>> print(NotReady.make().fix)
+    run `await widgets.ready()` once in a cell of its own, then run this cell again
+    """
 
     @classmethod
     def make(cls) -> "NotReady":
