@@ -245,8 +245,7 @@ def build(out: Path) -> None:
     say(f"built {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}: "
         f"{len(NOTEBOOKS)} notebooks, {len(shipped)} Python packages, {size / 2**20:.0f} MB, "
         f"in {time.monotonic() - start:.0f} s")
-    say(f"try it: python -m http.server -b 127.0.0.1 -d {out} 8000, then open "
-        "http://127.0.0.1:8000/lab/index.html")
+    say(f"try it: python lite/serve.py --dir {out}, then open http://127.0.0.1:8000/lab/index.html")
 
 
 def main(argv=None) -> None:

@@ -58,7 +58,8 @@ def test_a_dot_on_path_is_used_without_graphviz_pure(tmp_path, monkeypatch):
 
 
 def test_failing_dot_names_the_command_and_what_it_printed(tmp_path, monkeypatch):
-    fake_dot(tmp_path, monkeypatch, 'echo "Error: <stdin>: syntax error in line 1 near x" >&2; exit 3')
+    fake_dot(tmp_path, monkeypatch,
+             'echo "Error: <stdin>: syntax error in line 1 near x" >&2; exit 3')
     with pytest.raises(widgets.DotFailed) as err:
         render_mod.render(unique("failing"))
     text = str(err.value)

@@ -16,9 +16,9 @@ if _IN_BROWSER:   # JupyterLite: matplotlib is downloaded on the first plot, whe
 else:
     from .plots import plot_layout, plot_op_cost, plot_ownership, plot_refcounts
 
-__all__ = ["to_dot", "render_svg", "DotNotFound", "DotFailed", "ready", "HeapView", "Stepper", "trace_cell",
-           "load_ipython_extension", "plot_refcounts", "plot_ownership", "plot_layout",
-           "plot_op_cost"]
+__all__ = ["to_dot", "render_svg", "DotNotFound", "DotFailed", "ready", "HeapView", "Stepper",
+           "trace_cell", "load_ipython_extension", "plot_refcounts", "plot_ownership",
+           "plot_layout", "plot_op_cost"]
 
 
 def _install_in_ipython() -> None:

@@ -106,7 +106,8 @@ class NeedsDesktop(kp.KernelPtrError):
 
     @classmethod
     def make(cls, what: str) -> "NeedsDesktop":
-        return cls(f"{what} export needs the desktop install: the browser's Graphviz draws SVG only",
+        return cls(f"{what} export needs the desktop install: "
+                   "the browser's Graphviz draws SVG only",
                    rule="in the browser (JupyterLite) pictures are SVG; raster images need "
                         "Graphviz's PNG renderer and Pillow",
                    fix="use stepper.save_svgs(folder) or stepper.to_html(path) here, or run the "
