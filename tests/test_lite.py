@@ -194,6 +194,7 @@ def test_every_notebook_runs_in_the_browser_with_nothing_from_the_network(site):
                 picture = page.locator(".kp-stepper, .jp-OutputArea-output svg").first
                 if picture.count():
                     picture.scroll_into_view_if_needed()
+                    page.wait_for_timeout(500)  # the notebook paints what scrolled into view
                 page.screenshot(path=str(ARTIFACTS / f"{name[:-6]}.png"))
                 timings[name] = round(time.monotonic() - start, 1)
             ctx.close()
