@@ -1,6 +1,7 @@
-# Two user-facing targets; each does all the set-up it needs, and is instant when done.
+# User-facing targets; each does all the set-up it needs, and is instant when done.
 #   make lab    venv + Python deps + graphviz `dot`, then JupyterLab on notebooks/
 #   make test   venv + Python deps + graphviz `dot` + chromium, then pytest (+ nbval)
+#   make lite   the course as a static JupyterLite site in build/lite/ (browser only, no install)
 
 SHELL     := /bin/bash
 PYTHON    ?= python3
@@ -19,17 +20,22 @@ ifneq ($(strip $(shell cat $(STAMP) 2>/dev/null)),$(strip $(PKGS)))
 $(STAMP): FORCE
 endif
 
-.PHONY: lab test notebooks venv system-deps-lab system-deps-test FORCE
+.PHONY: lab test lite notebooks venv system-deps-lab system-deps-test system-deps-lite FORCE
 
 lab: $(STAMP) system-deps-lab
 	@mkdir -p notebooks
 	$(VENV)/bin/jupyter lab --ServerApp.ip=$(LAB_IP) --ServerApp.port=$(LAB_PORT) \
 	    $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/
 
-test: $(STAMP) system-deps-test
+test: $(STAMP) system-deps-test system-deps-lite
 	$(PY) -m pytest tests $(if $(NOTEBOOKS),--nbval $(NOTEBOOKS)) $(PYTEST_ARGS)
 
 venv: $(STAMP)
+
+# The zero-install course: a static site (JupyterLite + Pyodide + Graphviz in WebAssembly) that
+# any static web server can serve; downloads are cached in build/lite-cache/.
+lite: $(STAMP) system-deps-lite
+	$(PY) lite/build.py
 
 # Rebuild and re-execute the notebooks from notebooks/src (after editing a source, or after
 # a change to the pictures: nbval compares every output, SVG included).
@@ -41,6 +47,9 @@ system-deps-lab:
 
 system-deps-test:
 	@.ci/ensure-system-deps.sh graphviz chromium
+
+system-deps-lite:
+	@.ci/ensure-system-deps.sh npm
 
 $(PY):
 	@$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || { \

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Make sure the system programs kernelptr needs are present.
-#   .ci/ensure-system-deps.sh [graphviz] [chromium]
+#   .ci/ensure-system-deps.sh [graphviz] [chromium] [npm]
 # graphviz: the `dot` program (renders every picture).
+# npm:      fetches Pyodide (once) for the course site (make lite, and its browser test).
 # chromium: /usr/bin/chromium (the real-browser test drives it through the
 #           playwright Python package; we never let playwright download browsers).
 # Installs what is missing with apt-get (as root, or through passwordless sudo);
@@ -13,7 +14,8 @@ for want in "$@"; do
     case "$want" in
         graphviz) command -v dot >/dev/null 2>&1 || missing+=(graphviz) ;;
         chromium) [ -x /usr/bin/chromium ] || missing+=(chromium) ;;
-        *) echo "ensure-system-deps: unknown dependency '$want' (know: graphviz, chromium)" >&2; exit 2 ;;
+        npm) command -v npm >/dev/null 2>&1 || missing+=(npm) ;;
+        *) echo "ensure-system-deps: unknown dependency '$want' (know: graphviz, chromium, npm)" >&2; exit 2 ;;
     esac
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
@@ -46,6 +48,7 @@ apt=(apt-get -o DPkg::Lock::Timeout=300)
 for m in "${missing[@]}"; do
     case "$m" in
         graphviz) command -v dot >/dev/null 2>&1 || { echo "ensure-system-deps: graphviz installed but no 'dot' on PATH" >&2; exit 1; } ;;
+        npm) command -v npm >/dev/null 2>&1 || { echo "ensure-system-deps: npm installed but not on PATH" >&2; exit 1; } ;;
         chromium) [ -x /usr/bin/chromium ] || { echo "ensure-system-deps: chromium installed but no /usr/bin/chromium (on Ubuntu, chromium is a snap; install a chromium that provides /usr/bin/chromium)" >&2; exit 1; } ;;
     esac
 done

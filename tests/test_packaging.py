@@ -79,9 +79,9 @@ def test_parser_reads_nested_pip_list():
 
 def test_conda_and_pip_name_the_same_dependencies():
     """Every runtime and `test` dependency in pyproject.toml appears in environment.yml with the
-    same version bounds, and vice versa, up to the conda/PyPI name mapping above (a package
-    that conda-forge does not carry may be listed in the nested `pip:` section instead); the
-    conda-only entries (python, pip, the graphviz `dot` program) are present too."""
+    same version bounds (as a conda package, or in the nested `pip:` list for packages only
+    PyPI has), and vice versa, up to the conda/PyPI name mapping above; the conda-only entries
+    (python, pip, the graphviz `dot` program) are present too."""
     project, conda, pip = _load()
     pypi = dict(_split(r) for r in project["dependencies"])
     for r in project["optional-dependencies"]["test"]:
@@ -98,8 +98,9 @@ def test_conda_and_pip_name_the_same_dependencies():
         for name, spec in conda_deps.items()
         if name not in CONDA_ONLY
     }
+    # Packages only PyPI has are installed by the nested `pip:` list, with the same bounds.
     for entry in pip:
-        if not entry.startswith("-e") and entry != ".":
+        if not entry.startswith(("-e", ".")):
             name, spec = _split(entry)
             assert name not in mapped, f"{name} is listed twice in environment.yml"
             mapped[name] = spec

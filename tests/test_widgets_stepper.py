@@ -74,7 +74,7 @@ def test_frames_are_rendered_once(rec, monkeypatch):
     s = widgets.Stepper(rec)
     svgs = [s.svg(i) for i in range(len(s))]
     render_mod._CACHE.clear()
-    monkeypatch.setattr(render_mod.graphviz, "pipe", lambda *a, **k: pytest.fail("dot ran"))
+    monkeypatch.setattr(render_mod, "run", lambda *a, **k: pytest.fail("dot ran"))
     for i in reversed(range(len(s))):
         s.index = i
         assert s.svg() == svgs[i]

@@ -7,15 +7,20 @@ Views only read `kp.Snapshot`s; graphviz, ipywidgets and matplotlib live here an
 from .dot import to_dot
 from .heapview import HeapView
 from .magic import load_ipython_extension, trace_cell
+from .backend import IN_BROWSER as _IN_BROWSER, DotFailed, ready
 from .ops_table import draw_c_vtable
 from .picture import Picture
-from .plots import plot_layout, plot_op_cost, plot_ownership, plot_refcounts
 from .render import DotNotFound, render_svg
 from .stepper import Stepper
 
-__all__ = ["to_dot", "render_svg", "DotNotFound", "HeapView", "Stepper", "trace_cell",
-           "load_ipython_extension", "plot_refcounts", "plot_ownership", "plot_layout",
-           "plot_op_cost", "draw_c_vtable", "Picture"]
+if _IN_BROWSER:   # JupyterLite: matplotlib is downloaded on the first plot, when online
+    from .lite import plot_layout, plot_op_cost, plot_ownership, plot_refcounts
+else:
+    from .plots import plot_layout, plot_op_cost, plot_ownership, plot_refcounts
+
+__all__ = ["to_dot", "render_svg", "DotNotFound", "DotFailed", "ready", "HeapView", "Stepper",
+           "trace_cell", "load_ipython_extension", "plot_refcounts", "plot_ownership",
+           "plot_layout", "plot_op_cost", "draw_c_vtable", "Picture"]
 
 
 def _install_in_ipython() -> None:

@@ -8,6 +8,7 @@ import json
 import re
 from pathlib import Path
 
+from .backend import IN_BROWSER, NeedsDesktop
 from .panels import caption, log_html, source_html
 from .render import fit
 
@@ -56,6 +57,8 @@ def save_svgs(stepper, folder) -> list:
 
 def save_pngs(stepper, folder) -> list:
     """One PNG file per frame (graphviz renders PNG itself: no SVG rasteriser needed)."""
+    if IN_BROWSER:
+        raise NeedsDesktop.make("PNG")
     return _write_all(stepper, folder, "png", stepper.png)
 
 
@@ -65,6 +68,8 @@ def save_gif(stepper, path, ms_per_step: int = 1200) -> Path:
     Each frame carries its own step caption, so consecutive frames always differ and the
     GIF has exactly as many frames as the recording.
     """
+    if IN_BROWSER:
+        raise NeedsDesktop.make("GIF")
     from PIL import Image
 
     images = [Image.open(io.BytesIO(stepper.png(i))).convert("RGB") for i in range(len(stepper))]

@@ -1,54 +1,28 @@
-"""Running graphviz: DOT source to SVG or PNG, cached by source text, with a clear error."""
+"""DOT source to SVG or PNG, cached by source text (Graphviz itself runs in `backend.run`)."""
 
 from __future__ import annotations
 
 import re
 
-import graphviz
-
-import kernelptr as kp
-
+from .backend import DotFailed, DotNotFound, run
 from .dot import to_dot
 
-__all__ = ["render_svg", "render", "DotNotFound", "cache_info", "fit"]
+__all__ = ["render_svg", "render", "DotNotFound", "DotFailed", "cache_info", "fit"]
 
 _CACHE: dict = {}   # (engine, format, DOT source) -> SVG text or PNG bytes
-
-
-class DotNotFound(kp.KernelPtrError):
-    """The graphviz `dot` program is not installed, so no picture can be drawn.
-
-    >>> print(DotNotFound.make("dot"))  # doctest: +NORMALIZE_WHITESPACE
-    cannot draw the heap: the graphviz program `dot` was not found on PATH
-      rule: widgets turn snapshots into pictures by running graphviz's `dot` (a separate program, not a Python package)
-      fix:  sudo apt-get install graphviz   (or: conda install -c conda-forge graphviz; brew install graphviz)
-    """
-
-    @classmethod
-    def make(cls, program: str) -> "DotNotFound":
-        return cls(f"cannot draw the heap: the graphviz program `{program}` was not found on PATH",
-                   rule="widgets turn snapshots into pictures by running graphviz's `dot` "
-                        "(a separate program, not a Python package)",
-                   fix="sudo apt-get install graphviz   (or: conda install -c conda-forge "
-                       "graphviz; brew install graphviz)")
 
 
 def render(source: str, fmt: str = "svg", engine: str = "dot", pinned: bool = False):
     """Run graphviz on DOT `source` once; the same source again costs a dict lookup.
 
     `pinned=True` runs `neato -n2`, which keeps the `pos` of every node (stable layouts).
-    SVG comes back as text, other formats as bytes.
+    SVG and JSON come back as text, PNG as bytes. A failing Graphviz raises `DotNotFound` or
+    `DotFailed` and leaves nothing in the cache.
     """
     key = (engine, fmt, pinned, source)
     out = _CACHE.get(key)
     if out is None:
-        try:
-            out = graphviz.pipe(engine, fmt, source.encode("utf-8"),
-                                neato_no_op=2 if pinned else None, quiet=True)
-        except graphviz.ExecutableNotFound:
-            raise DotNotFound.make(engine) from None
-        if fmt == "svg":
-            out = out.decode("utf-8")
+        out = run(source, fmt, engine, pinned)     # raises on failure: nothing is cached
         _CACHE[key] = out
     return out
 
