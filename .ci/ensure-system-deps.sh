@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Make sure the system programs kernelptr needs are present.
-#   .ci/ensure-system-deps.sh [graphviz] [chromium]
+#   .ci/ensure-system-deps.sh [graphviz] [chromium] [node]
 # graphviz: the `dot` program (renders every picture).
 # chromium: /usr/bin/chromium (the real-browser test drives it through the
 #           playwright Python package; we never let playwright download browsers).
+# node:     `node` and `npm` (tests/test_pythons.py runs the model's tests on Python
+#           3.12-3.14 in Pyodide under Node.js; npm fetches the Pyodide releases).
 # Installs what is missing with apt-get (as root, or through passwordless sudo);
 # otherwise exits non-zero saying exactly what to install.
 set -euo pipefail
@@ -13,7 +15,9 @@ for want in "$@"; do
     case "$want" in
         graphviz) command -v dot >/dev/null 2>&1 || missing+=(graphviz) ;;
         chromium) [ -x /usr/bin/chromium ] || missing+=(chromium) ;;
-        *) echo "ensure-system-deps: unknown dependency '$want' (know: graphviz, chromium)" >&2; exit 2 ;;
+        node) command -v node >/dev/null 2>&1 || missing+=(nodejs)
+              command -v npm >/dev/null 2>&1 || missing+=(npm) ;;
+        *) echo "ensure-system-deps: unknown dependency '$want' (know: graphviz, chromium, node)" >&2; exit 2 ;;
     esac
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
@@ -47,5 +51,6 @@ for m in "${missing[@]}"; do
     case "$m" in
         graphviz) command -v dot >/dev/null 2>&1 || { echo "ensure-system-deps: graphviz installed but no 'dot' on PATH" >&2; exit 1; } ;;
         chromium) [ -x /usr/bin/chromium ] || { echo "ensure-system-deps: chromium installed but no /usr/bin/chromium (on Ubuntu, chromium is a snap; install a chromium that provides /usr/bin/chromium)" >&2; exit 1; } ;;
+        nodejs|npm) command -v "${m/nodejs/node}" >/dev/null 2>&1 || { echo "ensure-system-deps: $m installed but no '${m/nodejs/node}' on PATH" >&2; exit 1; } ;;
     esac
 done
