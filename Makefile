@@ -55,7 +55,8 @@ $(PY):
 	    echo "error: no '$(PYTHON)' found; kernelptr needs Python 3.10 or newer." >&2; \
 	    echo "       Install it: sudo apt-get install python3 python3-venv" >&2; exit 1; }
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' || { \
-	    echo "error: $(PYTHON) is Python $$($(PYTHON) -c 'import platform; print(platform.python_version())'); kernelptr needs Python 3.10 or newer." >&2; \
+	    version=$$($(PYTHON) -c 'import platform; print(platform.python_version())'); \
+	    echo "error: $(PYTHON) is Python $$version; kernelptr needs Python 3.10 or newer." >&2; \
 	    echo "       Install a newer one (e.g. sudo apt-get install python3.11 python3.11-venv," >&2; \
 	    echo "       or from python.org, pyenv or conda), then: make PYTHON=python3.11 lab" >&2; \
 	    exit 1; }

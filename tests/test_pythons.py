@@ -334,7 +334,8 @@ def test_python_3_10_check_allows_guarded_imports():
 def test_readme_names_the_pyodide_releases_tested():
     readme = (ROOT / "README.md").read_text()
     for python, release in PYODIDE.items():
-        assert re.search(rf"{re.escape(release)} \((Python )?{re.escape(python)}\.\d+\)", readme), \
+        named = rf"{re.escape(release)}\s+\((Python )?{re.escape(python)}\.\d+\)"
+        assert re.search(named, readme), \
             f"README's Pythons section does not name pyodide {release} for Python {python}"
 
 
