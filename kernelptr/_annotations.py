@@ -8,9 +8,9 @@ Every annotation the model reads goes through this module:
 
 - evaluated, as Python 3.10-3.13 evaluate them, whenever that works (a struct defined inside
   a function sees that function's local names);
-- otherwise (3.14 only, where older Pythons would have raised at the definition) as their
-  source text, exactly what `from __future__ import annotations` gives, which the model
-  already understands;
+- if one names something undefined (3.14 only: older Pythons raised `NameError` at the
+  definition), all as their source text, exactly what `from __future__ import annotations`
+  gives, which the model already understands; any other error is raised, as before;
 - a string annotation (`self: "kp.ArcBorrow[Self]"`) always stays a string: it is parsed,
   never evaluated, here.
 """
@@ -38,7 +38,7 @@ def annotations_of(obj) -> dict:
         return dict(inspect.get_annotations(obj))
     try:
         return dict(annotationlib.get_annotations(obj, format=annotationlib.Format.VALUE))
-    except Exception:  # e.g. an undefined name: Python 3.10-3.13 raised at the definition
+    except NameError:  # Python 3.10-3.13 raised it at the definition; 3.14 lets it pass
         return dict(annotationlib.get_annotations(obj, format=annotationlib.Format.STRING))
 
 

@@ -99,6 +99,16 @@ def test_struct_annotation_naming_an_undefined_type():
     assert repr(job_type(owner=1)) == "Job(owner=1)"
 
 
+def test_a_misspelt_model_type_is_an_error_on_every_python():
+    """Only undefined names are let through on 3.14; other mistakes still stop the cell."""
+    with pytest.raises(AttributeError, match="ListLinkz"):
+        _define("""
+            @kp.struct
+            class Job:
+                links: kp.ListLinkz[0]
+        """)
+
+
 def test_annotations_of_a_class_are_its_own_not_inherited():
     class Base:
         a: int
