@@ -23,7 +23,7 @@ run inside Pyodide (it starts a process or a program, needs a view package, a br
 Jupyter kernel), add its file to HOST_ONLY, or mark the test `host_only`; never skip it
 there: a test skipped inside Pyodide fails the run.
 
-Node.js 18 or newer is needed: `make test` installs it (`.ci/ensure-system-deps.sh node`);
+Node.js 18 or newer (tested with 20) is needed: `make test` installs it (`.ci/ensure-system-deps.sh node`);
 without it these tests fail, saying what to install. By hand, one Python, any pytest
 arguments (default: the model suite):
     .venv/bin/python tests/test_pythons.py 3.14 -x tests/test_struct.py
@@ -60,7 +60,7 @@ HOST_ONLY = ("tests/test_widgets_*.py", "tests/test_browser.py", "tests/test_not
 MODEL_SUITE = ("-q", "-m", "not host_only", "tests",
                *(f"--ignore-glob={pattern}" for pattern in HOST_ONLY))
 NODE_MIN = 18
-TIMEOUT = 900  # seconds for one Python's run; a cold cache on 2 busy cores takes about 1 minute
+TIMEOUT = 900  # seconds for one Python's run: about 30 s on 2 idle cores, 3 min on busy ones
 
 
 # -- downloads, cached ------------------------------------------------------------------------
