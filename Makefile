@@ -1,7 +1,10 @@
 # User-facing targets; each does all the set-up it needs, and is instant when done.
 #   make lab    venv + Python deps + graphviz `dot`, then JupyterLab on notebooks/
-#   make test   venv + Python deps + graphviz `dot` + chromium, then pytest (+ nbval)
+#   make test   venv + Python deps + graphviz `dot` + chromium + node, then pytest (+ nbval);
+#               the model's tests also run on Python 3.12-3.14 in Pyodide under node
+#               (tests/test_pythons.py)
 #   make lite   the course as a static JupyterLite site in build/lite/ (browser only, no install)
+# PYTHON=python3.12 picks the Python the venv is made from (3.10 or newer).
 
 SHELL     := /bin/bash
 PYTHON    ?= python3
@@ -20,14 +23,14 @@ ifneq ($(strip $(shell cat $(STAMP) 2>/dev/null)),$(strip $(PKGS)))
 $(STAMP): FORCE
 endif
 
-.PHONY: lab test lite notebooks venv system-deps-lab system-deps-test system-deps-lite FORCE
+.PHONY: lab test lite notebooks venv python-info system-deps-lab system-deps-test system-deps-lite FORCE
 
-lab: $(STAMP) system-deps-lab
+lab: $(STAMP) system-deps-lab python-info
 	@mkdir -p notebooks
 	$(VENV)/bin/jupyter lab --ServerApp.ip=$(LAB_IP) --ServerApp.port=$(LAB_PORT) \
 	    $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/
 
-test: $(STAMP) system-deps-test system-deps-lite
+test: $(STAMP) system-deps-test python-info
 	$(PY) -m pytest tests $(if $(NOTEBOOKS),--nbval $(NOTEBOOKS)) $(PYTEST_ARGS)
 
 venv: $(STAMP)
@@ -46,12 +49,26 @@ system-deps-lab:
 	@.ci/ensure-system-deps.sh graphviz
 
 system-deps-test:
-	@.ci/ensure-system-deps.sh graphviz chromium
+	@.ci/ensure-system-deps.sh graphviz chromium node
+
+# Which Python the course runs on (the venv's, and the interpreter it was made from).
+python-info: | $(PY)
+	@$(PY) -c 'import os, platform, sys; print(f"Python {platform.python_version()}:", \
+	    sys.executable, f"(made from {os.path.realpath(sys.executable)})")'
 
 system-deps-lite:
-	@.ci/ensure-system-deps.sh npm
+	@.ci/ensure-system-deps.sh node
 
 $(PY):
+	@command -v $(PYTHON) >/dev/null 2>&1 || { \
+	    echo "error: no '$(PYTHON)' found; kernelptr needs Python 3.10 or newer." >&2; \
+	    echo "       Install it: sudo apt-get install python3 python3-venv" >&2; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' || { \
+	    version=$$($(PYTHON) -c 'import platform; print(platform.python_version())'); \
+	    echo "error: $(PYTHON) is Python $$version; kernelptr needs Python 3.10 or newer." >&2; \
+	    echo "       Install a newer one (e.g. sudo apt-get install python3.11 python3.11-venv," >&2; \
+	    echo "       or from python.org, pyenv or conda), then: make PYTHON=python3.11 lab" >&2; \
+	    exit 1; }
 	@$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || { \
 	    echo "error: $(PYTHON) cannot create virtual environments (no venv/ensurepip module)." >&2; \
 	    echo "       Install it: sudo apt-get install python3-venv" >&2; exit 1; }

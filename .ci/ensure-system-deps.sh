@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Make sure the system programs kernelptr needs are present.
-#   .ci/ensure-system-deps.sh [graphviz] [chromium] [npm]
+#   .ci/ensure-system-deps.sh [graphviz] [chromium] [node]
 # graphviz: the `dot` program (renders every picture).
-# npm:      fetches Pyodide (once) for the course site (make lite, and its browser test).
 # chromium: /usr/bin/chromium (the real-browser test drives it through the
 #           playwright Python package; we never let playwright download browsers).
+# node:     `node` and `npm` (tests/test_pythons.py runs the model's tests on Python
+#           3.12-3.14 in Pyodide under Node.js; npm fetches the Pyodide releases, also for
+#           `make lite`, the course as a static site).
 # Installs what is missing with apt-get (as root, or through passwordless sudo);
 # otherwise exits non-zero saying exactly what to install.
 set -euo pipefail
@@ -14,8 +16,9 @@ for want in "$@"; do
     case "$want" in
         graphviz) command -v dot >/dev/null 2>&1 || missing+=(graphviz) ;;
         chromium) [ -x /usr/bin/chromium ] || missing+=(chromium) ;;
-        npm) command -v npm >/dev/null 2>&1 || missing+=(npm) ;;
-        *) echo "ensure-system-deps: unknown dependency '$want' (know: graphviz, chromium, npm)" >&2; exit 2 ;;
+        node) command -v node >/dev/null 2>&1 || missing+=(nodejs)
+              command -v npm >/dev/null 2>&1 || missing+=(npm) ;;
+        *) echo "ensure-system-deps: unknown dependency '$want' (know: graphviz, chromium, node)" >&2; exit 2 ;;
     esac
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
@@ -48,7 +51,7 @@ apt=(apt-get -o DPkg::Lock::Timeout=300)
 for m in "${missing[@]}"; do
     case "$m" in
         graphviz) command -v dot >/dev/null 2>&1 || { echo "ensure-system-deps: graphviz installed but no 'dot' on PATH" >&2; exit 1; } ;;
-        npm) command -v npm >/dev/null 2>&1 || { echo "ensure-system-deps: npm installed but not on PATH" >&2; exit 1; } ;;
         chromium) [ -x /usr/bin/chromium ] || { echo "ensure-system-deps: chromium installed but no /usr/bin/chromium (on Ubuntu, chromium is a snap; install a chromium that provides /usr/bin/chromium)" >&2; exit 1; } ;;
+        nodejs|npm) command -v "${m/nodejs/node}" >/dev/null 2>&1 || { echo "ensure-system-deps: $m installed but no '${m/nodejs/node}' on PATH" >&2; exit 1; } ;;
     esac
 done

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+from ._annotations import annotations_of
 from .errors import MutabilityError, TypeMismatch
 from .ownership import Handle
 from .types_ import safe_repr, size_align_of
@@ -188,7 +189,7 @@ def struct(cls=None, *, name: str | None = None):
     """
     if cls is None:
         return lambda c: struct(c, name=name)
-    annotations = cls.__dict__.get("__annotations__", {})
+    annotations = annotations_of(cls)
     plain: list[tuple[str, object]] = []
     special: dict[str, FieldSpec] = {}
     types: dict[str, object] = {}

@@ -24,13 +24,9 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
-import sys
 from pathlib import Path
 
 import pytest
-
-if sys.platform == "emscripten":     # Pyodide has no tree-sitter wheel: a CPython-only test
-    pytest.skip("tree-sitter is a native extension", allow_module_level=True)
 
 import kernelptr as kp  # noqa: E402
 import kernelptr.list.example  # noqa: E402,F401

@@ -7,6 +7,7 @@ import dis
 import inspect
 from dataclasses import dataclass
 
+from .._annotations import annotations_of, signature_of
 from ..errors import TypeMismatch
 
 __all__ = ["Receiver", "receiver_of", "has_body", "PointerAlias"]
@@ -100,7 +101,7 @@ def _alias_parts(ann) -> list[str]:
 def receiver_of(fn, owner: str, where: str) -> Receiver:
     """Read the receiver of `fn` from its first parameter's annotation (parsed, never
     evaluated). `owner` is the name that may stand for `Self` (the type's or trait's own)."""
-    params = list(inspect.signature(fn).parameters.values())
+    params = list(signature_of(fn).parameters.values())
     if not params or params[0].kind not in (params[0].POSITIONAL_ONLY,
                                              params[0].POSITIONAL_OR_KEYWORD):
         raise TypeMismatch(
@@ -108,7 +109,7 @@ def receiver_of(fn, owner: str, where: str) -> Receiver:
             rule="methods callable on a trait object take self (`&self`, `self: Arc<Self>`)",
             rustc="error[E0038]: the trait cannot be made into an object",
             fix="add a first parameter `self` (annotate it to take a smart pointer)")
-    ann = fn.__annotations__.get(params[0].name, inspect.Parameter.empty)
+    ann = annotations_of(fn).get(params[0].name, inspect.Parameter.empty)
     if ann is inspect.Parameter.empty:
         return Receiver()
     try:
