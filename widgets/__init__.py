@@ -8,12 +8,13 @@ from .dot import to_dot
 from .heapview import HeapView
 from .magic import load_ipython_extension, trace_cell
 from .plots import plot_layout, plot_op_cost, plot_ownership, plot_refcounts
+from .quiz import DoesItCompile, Predict, StepQuiz, VerdictView, ask
 from .render import DotNotFound, render_svg
 from .stepper import Stepper
 
 __all__ = ["to_dot", "render_svg", "DotNotFound", "HeapView", "Stepper", "trace_cell",
            "load_ipython_extension", "plot_refcounts", "plot_ownership", "plot_layout",
-           "plot_op_cost"]
+           "plot_op_cost", "Predict", "DoesItCompile", "StepQuiz", "VerdictView", "ask"]
 
 
 def _install_in_ipython() -> None:
@@ -23,9 +24,10 @@ def _install_in_ipython() -> None:
         return
     shell = get_ipython()
     if shell is not None:
-        from . import tracebacks
+        from . import quiz, tracebacks
 
         tracebacks.install(shell)
+        quiz.install(shell)
 
 
 _install_in_ipython()
