@@ -269,7 +269,12 @@ class DoesItCompile(_Commit):
                 "break it?"
         pointer = self.hints[1] if len(self.hints) > 1 else \
             "go through it line by line: after each line, which values are still yours to use?"
-        why = out.describe().splitlines()[0]
+        if out.error is None:
+            why = out.describe()
+        else:
+            rustc = getattr(out.error, "rustc", "") or ""
+            why = f"the model raised {type(out.error).__name__}" + (f" ({rustc})" if rustc else
+                                                                    "") + ": details below."
         return given == right, right, rule, pointer, why
 
     def _reveal(self) -> list:
@@ -402,7 +407,8 @@ class StepQuiz(w.VBox):
         return bundle
 
     def __repr__(self) -> str:
-        return f"StepQuiz({self._n} frames, {len(self.questions)} questions)"
+        n = len(self.questions)
+        return f"StepQuiz({self._n} frames, {n} question{'s' if n != 1 else ''})"
 
 
 class _StepQuestion(_Commit):
@@ -447,11 +453,11 @@ class VerdictView(w.VBox):
         self.verdict = verdict
         self.stepper = Stepper(verdict.recording)
         self.stepper.index = verdict.wrong_step
-        back = w.Button(description="back to the wrong step",
+        back = w.Button(description="back to the wrong step", layout=w.Layout(width="auto"),
                         tooltip="open the picture at the first step that went wrong")
         back.on_click(lambda _b: setattr(self.stepper, "index", verdict.wrong_step))
         self._hint = w.HTML(self._hint_html())
-        super().__init__([w.HBox([self._hint, back]), self.stepper])
+        super().__init__([self._hint, w.HBox([back]), self.stepper])
         self.add_class("kp-verdict")
 
     def _hint_html(self) -> str:

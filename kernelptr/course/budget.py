@@ -49,10 +49,10 @@ class BudgetExceeded(BaseException):
 def _kind(code) -> str:
     """`model`, `learner` or `library` for a code object (cached by the caller)."""
     path = code.co_filename
-    if path.startswith("<frozen"):
-        return "library"
     if not os.path.isabs(path):
-        return "learner"            # `<string>`, a doctest, a cell
+        # a doctest, an IPython cell, exec'd text; but `<string>` is also where dataclasses
+        # and namedtuples compile their methods, and `<frozen ...>` is the import system.
+        return "library" if path.startswith(("<string>", "<frozen")) else "learner"
     path = os.path.normpath(path)
     if path.startswith(_MODEL_DIRS):
         return "model"
@@ -74,8 +74,9 @@ def _call_name(frame) -> str:
 
 
 class Budget:
-    """Run code with limits: `max_calls` calls from the learner's code into the model and
-    `max_lines` lines of the learner's own code (the course's tool, nothing in the kernel).
+    """Run code with limits: `max_calls` calls from the learner's code into the model,
+    `max_events` model operations (each one recorded: the costly kind) and `max_lines` lines
+    of the learner's own code (the course's tool, nothing in the kernel).
 
     >>> import kernelptr as kp
     >>> from kernelptr.course.budget import Budget, BudgetExceeded
@@ -93,9 +94,15 @@ class Budget:
     your loop called `Cursor::peek_next` 500 times without `Cursor::move_next` or `CursorPeek::remove`: nothing moves the cursor, so `peek_next()` returns the same item for ever and the loop never ends.
     """
 
-    def __init__(self, *, max_calls: int = 10_000, max_lines: int = 50_000):
+    def __init__(self, *, max_calls: int = 10_000, max_events: int = 500,
+                 max_lines: int = 50_000):
         self.max_calls = max_calls
+        self.max_events = max_events
         self.max_lines = max_lines
+        self.events: collections.Counter = collections.Counter()
+        self.recent_events: collections.deque = collections.deque(maxlen=_WINDOW)
+        self.n_events = 0
+        self._unsubscribe = None
         self.calls: collections.Counter = collections.Counter()
         self.lines: collections.Counter = collections.Counter()
         self.recent: collections.deque = collections.deque(maxlen=_WINDOW)
@@ -111,9 +118,16 @@ class Budget:
             kind = self._kinds[code] = _kind(code)
         return kind
 
+    def _on_event(self, event) -> None:
+        self.n_events += 1
+        self.events[event.op] += 1
+        self.recent_events.append(event.op)
+
     def _on_call(self, frame, event, arg):
         kind = self._classify(frame.f_code)
         if kind == "learner":
+            if self.n_events > self.max_events:
+                raise BudgetExceeded(self._event_hint())
             return self._on_line
         if kind == "model":
             caller = frame.f_back
@@ -130,6 +144,8 @@ class Budget:
 
     def _on_line(self, frame, event, arg):
         if event == "line":
+            if self.n_events > self.max_events:   # checked back in the learner's code
+                raise BudgetExceeded(self._event_hint())
             self.n_lines += 1
             self.lines[(frame.f_code.co_filename, frame.f_lineno)] += 1
             if self.n_lines > self.max_lines:
@@ -157,6 +173,16 @@ class Budget:
                 "same steps repeat, so a loop never ends. Check that each pass changes what "
                 "the loop's condition tests.")
 
+    def _event_hint(self) -> str:
+        window = collections.Counter(self.recent_events)
+        repeated, _ = window.most_common(1)[0]
+        others = ", ".join(f"`{n}`" for n, _ in window.most_common(4)[1:])
+        tail = f" (with {others})" if others else ""
+        return (f"your code ran `{repeated}` {self.events[repeated]:,} times{tail}, "
+                f"{self.n_events:,} steps in all, and was stopped: far more than this exercise "
+                "needs, so a loop never ends? Check that each pass changes what the loop's "
+                "condition tests.")
+
     def _line_hint(self) -> str:
         (path, line), count = self.lines.most_common(1)[0]
         text = linecache.getline(path, line).strip()
@@ -166,9 +192,13 @@ class Budget:
 
     # -- context manager -------------------------------------------------------------------
     def __enter__(self) -> "Budget":
+        from ..heap import current_heap
+
+        self._unsubscribe = current_heap().subscribe(self._on_event)
         self._previous = sys.gettrace()
         sys.settrace(self._on_call)
         return self
 
     def __exit__(self, *exc) -> None:
         sys.settrace(self._previous)
+        self._unsubscribe()

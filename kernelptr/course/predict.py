@@ -98,7 +98,7 @@ class _Refcount(Quantity):
 
 
 class _Holder(Quantity):
-    what = "who holds the ListArc<_, {id}> of `{t}` (a handle, `list q`, or nobody)"
+    what = "the holder of `{t}`'s ListArc<_, {id}> (a handle, `list q`, or nobody)"
 
     def value(self, snapshot):
         obj = snapshot.object(self.address(snapshot))
@@ -116,7 +116,7 @@ class _Holder(Quantity):
 
 
 class _ListOf(Quantity):
-    what = "the list (ID {id}) that `{t}` is in"
+    what = "the list (of ID {id}) that `{t}` is in"
 
     def value(self, snapshot):
         address = self.address(snapshot)
@@ -152,12 +152,12 @@ class _Link(Quantity):
 
 
 class _Next(_Link):
-    what = "what `{t}`'s next pointer (ID {id}) points to"
+    what = "the item `{t}`'s next pointer (ID {id}) points to"
     side = 1
 
 
 class _Prev(_Link):
-    what = "what `{t}`'s prev pointer (ID {id}) points to"
+    what = "the item `{t}`'s prev pointer (ID {id}) points to"
     side = 0
 
 

@@ -60,7 +60,7 @@ def _norm(value):
     if isinstance(value, (set, frozenset)):
         return frozenset(_norm(v) for v in value)
     if isinstance(value, bool):
-        return value
+        return str(value).lower()
     if isinstance(value, int):
         return value
     text = re.sub(r"[`'\"]", "", str(value)).strip().lower()
@@ -74,7 +74,8 @@ def _norm(value):
 
 def same_answer(given, expected) -> bool:
     """Whether a learner's answer means the expected one: numbers typed as text count
-    (`"3"`, `"2,147,483,647"`, `"0x10"`), quotes, backticks, case and spaces do not.
+    (`"3"`, `"2,147,483,647"`, `"0x10"`, `"true"`); quotes, backticks, case and spaces do
+    not.
 
     >>> same_answer("  3 ", 3), same_answer("`list q`", "list q"), same_answer([16, 24], (16, 24))
     (True, True, True)

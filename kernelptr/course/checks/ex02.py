@@ -29,9 +29,19 @@ def ex02_publish(publish):
             registry = [Arc.new(Job(n), _flags.GFP_KERNEL) for n in earlier]
             lock = SpinLock(registry, "registry_lock")
             allocs = heap.alloc_count
-            run = attempt(publish, lock, name, hints={SleepInAtomicContext: (
-                "you allocated with GFP_KERNEL while holding the lock. Allocate with "
-                "kp.UniqueArc.new_uninit(kp.GFP_KERNEL, type=Job) BEFORE lock.lock().")})
+            at_unlock = []          # the registry's length each time the lock is released
+
+            def watch(event):
+                if event.op == "SpinLock::unlock":
+                    at_unlock.append(len(registry))
+
+            unsubscribe = heap.subscribe(watch)
+            try:
+                run = attempt(publish, lock, name, hints={SleepInAtomicContext: (
+                    "you allocated with GFP_KERNEL while holding the lock. Allocate with "
+                    "kp.UniqueArc.new_uninit(kp.GFP_KERNEL, type=Job) BEFORE lock.lock().")})
+            finally:
+                unsubscribe()
             if lock.is_locked:
                 raise Hint("the lock is still held when publish returns: use `with "
                            "lock.lock() as guard:`.")
@@ -65,6 +75,10 @@ def ex02_publish(publish):
             if len(registry) != len(earlier) + 1 or not isinstance(registry[-1], Arc):
                 raise Hint("append the shared kp.Arc (kp.Arc.from_unique(u)) to the registry "
                            "(guard.value) inside the critical section.")
+            if at_unlock and at_unlock[-1] != len(registry):
+                raise Hint("you appended to the registry after releasing the lock: another CPU "
+                           "may be changing it at that moment. Append inside the critical "
+                           "section.", at=run.events("SpinLock::unlock")[-1])
             if registry[-1].address != address:
                 raise Hint("append the Job you allocated before the lock.")
             if _field(heap, address, "name") != name:
@@ -84,14 +98,15 @@ def ex02_publish(publish):
 def ex02_make_pair(make_pair):
     """`make_pair(first, second)` -> (a, b), two Arcs of Jobs, or None when either allocation
     fails, leaving nothing allocated."""
-    with fresh() as heap:
-        run = attempt(make_pair, "left", "right")
-        result = run.result
-        if not (isinstance(result, tuple) and len(result) == 2 and
-                all(isinstance(h, Arc) for h in result)):
-            raise Hint(f"returned {result!r}; return the pair of kp.Arc handles (a, b).")
-        if [_field(heap, h.address, "name") for h in result] != ["left", "right"]:
-            raise Hint("name the Jobs after the arguments: Job(first), Job(second).")
+    for first, second in (("left", "right"), ("up", "down")):
+        with fresh() as heap:
+            run = attempt(make_pair, first, second)
+            result = run.result
+            if not (isinstance(result, tuple) and len(result) == 2 and
+                    all(isinstance(h, Arc) for h in result)):
+                raise Hint(f"returned {result!r}; return the pair of kp.Arc handles (a, b).")
+            if [_field(heap, h.address, "name") for h in result] != [first, second]:
+                raise Hint("name the Jobs after the arguments: Job(first), Job(second).")
 
     with fresh() as heap:
         heap.fail_next_allocs(1)

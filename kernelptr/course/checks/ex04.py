@@ -5,6 +5,7 @@ from __future__ import annotations
 from ... import flags as _flags
 from ...arc import Arc
 from ...errors import NotClone, TraitNotImplemented, TypeMismatch
+from ...result import Panic
 from ..attempt import Hint, attempt, hint_for
 from ..runner import exercise
 from ._common import Event, Task, fresh, names
@@ -79,7 +80,10 @@ def ex04_enqueue_once(enqueue_once):
 
     hints = {TypeMismatch: "`event` is an ArcBorrow: the caller keeps its Arc. A ListArc needs a "
                            "reference of its own (+1): make one from the borrow (clone_arc) or "
-                           "ask ListArc.try_from_arc_borrow."}
+                           "ask ListArc.try_from_arc_borrow.",
+             Panic: "you unwrapped an Err: the event's tracker said a ListArc for it already "
+                    "exists, in another list (your own search of q could not know). Handle "
+                    "Err(arc) instead of unwrapping."}
 
     def call(q, event, expected: bool, count: int, what: str):
         run = attempt(enqueue_once, q, event.as_arc_borrow(), hints=hints)
