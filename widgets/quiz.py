@@ -437,8 +437,8 @@ class _StepQuestion(_Commit):
 
 
 class VerdictView(w.VBox):
-    """A failing check: its hint beside a Stepper of what the learner's code did, opened at
-    the first wrong step.
+    """A failing self-check's `Verdict`: its hint beside a `Stepper` of what the learner's
+    code did, opened at the first wrong step.
 
     >>> import kernelptr as kp, widgets
     >>> from kernelptr.course import checks
