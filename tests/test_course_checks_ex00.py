@@ -123,3 +123,12 @@ def test_alloc_in_lock_ignoring_failure_and_hiding_the_bug():
 
     hint(checks.ex00_alloc_in_lock, no_failure_path, "can fail", "return False")
     hint(checks.ex00_alloc_in_lock, hides_everything, "catch only kp.AllocError")
+
+
+def test_two_owners_through_a_raw_pointer_is_unsafe_code():
+    def raw(value):
+        a = kp.Arc.new(value, kp.GFP_KERNEL)
+        return a, kp.Arc.from_raw(a.clone().into_raw())
+
+    verdict = hint(checks.ex00_two_owners, raw, "needs no `unsafe`", "`Arc::from_raw`")
+    assert verdict.wrong_event.op == "Arc::from_raw"

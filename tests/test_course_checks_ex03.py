@@ -161,3 +161,13 @@ def test_drop_low_hard_wired_limit_not_freed_iterating_and_allocating():
     hint(checks.ex03_drop_low, not_freed, "not freed")
     hint(checks.ex03_drop_low, iterating, "while an iterator")
     hint(checks.ex03_drop_low, allocating, "allocated")
+
+
+def test_drop_low_with_unchecked_remove_is_unsafe_code():
+    def unsafe(q, limit):
+        for item in [i.clone_arc() for i in q]:
+            if item.prio < limit:
+                kp.unchecked.remove(q, item).drop()
+            item.drop()
+
+    hint(checks.ex03_drop_low, unsafe, "needs no `unsafe`", "`unchecked::remove`")

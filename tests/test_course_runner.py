@@ -3,6 +3,8 @@ check, a one-line verdict that carries the learner's run and its first wrong ste
 
 import re
 
+import pytest
+
 import kernelptr as kp
 from kernelptr.course import Hint, Verdict, attempt, checks, escalate, exercise, forget_tries
 from kernelptr.course.verdict import excerpt
@@ -83,7 +85,9 @@ def test_attempt_records_context_and_unsafe_steps(heap):
         with lock.lock():
             kp.unchecked.push_back(q, x)
 
-    run = attempt(answer)
+    with pytest.raises(Hint, match="needs no `unsafe`"):
+        attempt(answer)
+    run = attempt(answer, unsafe=None)
     push = run.first("unchecked::push_back")
     assert run.unsafe() == [push] and run.atomic(push) and run.locks(push) == ("q_lock",)
     assert not run.atomic(run.first("Arc::new"))

@@ -151,7 +151,23 @@ def _stepper_at_end(recording) -> list:
     return [stepper]
 
 
-class Predict(_Commit):
+class _ProgramQuestion(_Commit):
+    """A question about what a program does: the program runs once, at the first commit."""
+
+    def __init__(self, prompt: str, options, *, program, args=(), hints=()):
+        super().__init__(prompt, options)
+        self.program = program
+        self.args = tuple(args)
+        self.hints = tuple(hints)
+        self.outcome = None
+
+    def _run(self):
+        if self.outcome is None:
+            self.outcome = run_program(self.program, *self.args)
+        return self.outcome
+
+
+class Predict(_ProgramQuestion):
     """A prediction: the learner types (or picks) a value and commits; only then does the
     model run `program()` on a fresh heap, and `answer(result)` derives the right value from
     what it returned, so the cell never shows it.
@@ -178,18 +194,9 @@ class Predict(_Commit):
 
     def __init__(self, question: str, program, answer, *, choices=None, hints=(), show=None,
                  args=()):
-        super().__init__(question, choices)
-        self.program = program
-        self.args = tuple(args)
+        super().__init__(question, choices, program=program, args=args, hints=hints)
         self._answer = answer
-        self.hints = tuple(hints)
         self._show = show
-        self.outcome = None
-
-    def _run(self):
-        if self.outcome is None:
-            self.outcome = run_program(self.program, *self.args)
-        return self.outcome
 
     def _judge(self, given):
         out = self._run()
@@ -212,7 +219,7 @@ class Predict(_Commit):
         return _stepper_at_end(out.recording)
 
 
-class DoesItCompile(_Commit):
+class DoesItCompile(_ProgramQuestion):
     """"Does this compile?": the learner picks an outcome for the Rust shown above the cell
     (the model's `program` is the same code) and commits; the model then runs the program
     and shows the error it raised (what, rule, rustc code, fix) or its picture.
@@ -243,16 +250,7 @@ class DoesItCompile(_Commit):
                  hints=(), args=()):
         labels = [c[0] if isinstance(c, tuple) else c for c in choices]
         self.outcome_keys = [c[1] if isinstance(c, tuple) else choice_key(c) for c in choices]
-        super().__init__(question, labels)
-        self.program = program
-        self.args = tuple(args)
-        self.hints = tuple(hints)
-        self.outcome = None
-
-    def _run(self):
-        if self.outcome is None:
-            self.outcome = run_program(self.program, *self.args)
-        return self.outcome
+        super().__init__(question, labels, program=program, args=args, hints=hints)
 
     def _judge(self, given):
         out = self._run()

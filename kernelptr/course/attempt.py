@@ -14,7 +14,14 @@ from ..heap import current_heap
 from ..record import record
 from .budget import Budget, BudgetExceeded
 
-__all__ = ["Attempt", "attempt", "hint_for", "starter", "Hint"]
+__all__ = ["Attempt", "attempt", "hint_for", "starter", "Hint", "UNSAFE_OPS"]
+
+#: Steps that model an `unsafe fn` (raw pointers, `kp.unchecked`): the compiler cannot check
+#: them, so no exercise accepts them unless it says so.
+UNSAFE_OPS = ("Arc::from_raw", "Arc::from_foreign", "ListArc::from_raw",
+              "ForeignOwnable::borrow")
+UNSAFE_HINT = ("this exercise needs no `unsafe`: `{op}` models an unsafe fn (a raw pointer or "
+               "kp.unchecked), whose safety rustc cannot check. Use the safe API.")
 
 
 class Hint(Exception):
@@ -95,8 +102,9 @@ class Attempt:
         return [e for e in self.events(*ops) if address in e.addresses]
 
     def unsafe(self) -> list:
-        """The steps that went through `kp.unchecked` (raw `unsafe` code, no ListArc)."""
-        return [e for e in self.events() if e.op.startswith("unchecked::")]
+        """The steps that model `unsafe` code: `kp.unchecked` (no ListArc) and the raw-pointer
+        `unsafe fn`s (`Arc::from_raw`, ...)."""
+        return [e for e in self.events() if e.op.startswith("unchecked::") or e.op in UNSAFE_OPS]
 
     def called(self, name: str) -> int:
         """How many times the learner's code itself called `Type::method` of the model
@@ -141,14 +149,15 @@ def _explain(err: BaseException, hints: dict) -> str:
 
 
 def attempt(fn, *args, hints: dict | None = None, raises: bool = True,
-            budget: Budget | None = None) -> Attempt:
+            budget: Budget | None = None, unsafe: str | None = UNSAFE_HINT) -> Attempt:
     """Call the learner's `fn(*args)` on the current heap, recorded, under an operation
     budget, and return the `Attempt`.
 
-    A loop that runs past the budget, or an error the learner's code raises, becomes a
-    `Hint` carrying this attempt (its picture ends at the last step that ran); `hints` maps
-    an error class to the hint to give for it. With `raises=False` the error is kept in
-    `attempt.error` instead (budget overruns are always hints).
+    A loop that runs past the budget, a step that models `unsafe` code (the `unsafe` hint,
+    `{op}` filled in; `unsafe=None` accepts them), or an error the learner's code raises
+    becomes a `Hint` carrying this attempt (its picture opens at that step); `hints` maps an
+    error class to the hint to give for it. With `raises=False` the error is kept in
+    `attempt.error` instead.
     """
     if starter(fn):
         raise NotImplementedError
@@ -179,7 +188,12 @@ def attempt(fn, *args, hints: dict | None = None, raises: bool = True,
     _register(run)
     if isinstance(run.error, NotImplementedError):
         raise NotImplementedError           # the starter's `raise NotImplementedError`
-    if isinstance(run.error, BudgetExceeded) or (run.error is not None and raises):
+    if isinstance(run.error, BudgetExceeded):
+        raise hint_for(run, hints)
+    if unsafe and run.unsafe():
+        first = run.unsafe()[0]
+        raise Hint(unsafe.format(op=first.op), at=first, run=run)
+    if run.error is not None and raises:
         raise hint_for(run, hints)
     return run
 

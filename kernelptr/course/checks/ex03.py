@@ -98,8 +98,6 @@ def ex03_drop_low(drop_low):
                 raise Hint(f"`{taken[0].op}` takes items out of the list (or puts them back): "
                            "walk it with a cursor instead, so the items you keep never leave "
                            "it.", at=taken[0])
-            if run.unsafe():
-                raise Hint("no kp.unchecked here: a cursor's remove is safe.", at=run.unsafe()[0])
             if heap.alloc_count != allocs:
                 raise Hint("drop_low allocated: walking and removing never needs to.",
                            at=run.first("ListArc::new", "Arc::new", "UniqueArc::new"))

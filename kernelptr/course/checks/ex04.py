@@ -41,9 +41,7 @@ def ex04_share_front(share_front):
                 by_owner.push_back(ListArc.new(Task(n), _flags.GFP_KERNEL, id=1))
             address = by_time.first.address
             allocs = heap.alloc_count
-            run = attempt(share_front, by_time, by_owner, raises=False)
-            if run.unsafe():
-                raise Hint(_UNCHECKED, at=run.unsafe()[0])
+            run = attempt(share_front, by_time, by_owner, raises=False, unsafe=_UNCHECKED)
             not_unique = [e for e in run.events("Arc::into_unique_or_drop")
                           if "not unique" in e.summary]
             if not_unique:
@@ -86,9 +84,7 @@ def ex04_enqueue_once(enqueue_once):
                     "Err(arc) instead of unwrapping."}
 
     def call(q, event, expected: bool, count: int, what: str):
-        run = attempt(enqueue_once, q, event.as_arc_borrow(), hints=hints)
-        if run.unsafe():
-            raise Hint(_UNCHECKED, at=run.unsafe()[0])
+        run = attempt(enqueue_once, q, event.as_arc_borrow(), hints=hints, unsafe=_UNCHECKED)
         if run.result is not expected:
             tracker = run.events("ListArc::try_from_arc", "ListArc::try_from_arc_borrow",
                                  "ListArc::try_from_arc_or_drop")
