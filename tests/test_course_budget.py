@@ -52,6 +52,8 @@ def test_a_loop_of_model_operations_is_stopped_after_max_events(heap):
 
     text = stopped(churn, a, max_events=100)
     assert "`Arc::clone`" in text and "`Arc::drop`" in text and "steps in all" in text
+    assert a.refcount == 1          # stopped between two lines: no half-done operation
+    a.drop()
 
 
 def test_except_exception_cannot_swallow_the_stop(heap):

@@ -45,6 +45,15 @@ def _inline(text: str) -> str:
                    for i, p in enumerate(parts))
 
 
+def _bundle(widget, kwargs: dict, html: str, plain: str) -> dict:
+    """The widget's live view, plus `html` for static viewers (nbviewer, GitHub) and a
+    `text/plain` without Python ids (nbval compares it)."""
+    bundle = w.Widget._repr_mimebundle_(widget, **kwargs) or {}
+    if isinstance(bundle, tuple):
+        bundle = bundle[0]
+    return dict(bundle, **{"text/html": html, "text/plain": plain})
+
+
 def _error_html(outcome) -> str:
     """An error as the model words it: what happened, the rule, rustc's error, the fix."""
     err = outcome.error
@@ -131,13 +140,7 @@ class _Commit(w.VBox):
     def _repr_mimebundle_(self, **kwargs):
         """The live question, plus the question alone (never its answer) for static
         viewers."""
-        bundle = super()._repr_mimebundle_(**kwargs) or {}
-        if isinstance(bundle, tuple):
-            bundle = bundle[0]
-        bundle = dict(bundle)
-        bundle["text/html"] = self._static_html()
-        bundle["text/plain"] = repr(self)
-        return bundle
+        return _bundle(self, kwargs, self._static_html(), repr(self))
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.prompt!r})"
@@ -392,17 +395,11 @@ class StepQuiz(w.VBox):
 
     def _repr_mimebundle_(self, **kwargs):
         """The live quiz, plus its first picture and question for static viewers."""
-        bundle = super()._repr_mimebundle_(**kwargs) or {}
-        if isinstance(bundle, tuple):
-            bundle = bundle[0]
-        bundle = dict(bundle)
         parts = [self._caption.value]
         if self.question is not None:
             parts.append(self.question._static_html())
         parts.append(self._graph.value)
-        bundle["text/html"] = "<div>" + "".join(parts) + "</div>"
-        bundle["text/plain"] = repr(self)
-        return bundle
+        return _bundle(self, kwargs, "<div>" + "".join(parts) + "</div>", repr(self))
 
     def __repr__(self) -> str:
         n = len(self.questions)
@@ -470,13 +467,9 @@ class VerdictView(w.VBox):
         return f'<div style="{_HINT_BOX}">{_inline(v.text)}{where}</div>'
 
     def _repr_mimebundle_(self, **kwargs):
-        bundle = super()._repr_mimebundle_(**kwargs) or {}
-        if isinstance(bundle, tuple):
-            bundle = bundle[0]
-        bundle = dict(bundle)
-        bundle["text/html"] = self._hint_html() + fit(self.stepper.svg(self.verdict.wrong_step))
-        bundle["text/plain"] = self.verdict.text
-        return bundle
+        """The live view, plus the hint and the wrong step's picture for static viewers."""
+        html = self._hint_html() + fit(self.stepper.svg(self.verdict.wrong_step))
+        return _bundle(self, kwargs, html, self.verdict.text)
 
     def __repr__(self) -> str:
         return self.verdict.text

@@ -1,10 +1,11 @@
 """An operation budget for a learner's code: a loop that never ends is stopped with a hint.
 
 The course's own tool (nothing in the kernel): while a check runs the learner's code,
-`Budget` counts the lines that code executes and the calls it makes into the model
-(`Cursor::peek_next`, `List::push_back`, ...). When either count passes its limit the code is
-stopped by `BudgetExceeded`, whose text names the step that repeats and what never happened
-(`your loop called Cursor::peek_next 5,000 times without Cursor::move_next`).
+`Budget` counts the lines that code executes, the calls it makes into the model
+(`Cursor::peek_next`, `List::push_back`, ...) and the model operations that run. When a count
+passes its limit the code is stopped by `BudgetExceeded`, whose text names the step that
+repeats and what never happened (`your loop called Cursor::peek_next 10,000 times without
+Cursor::move_next`).
 """
 
 from __future__ import annotations
@@ -15,11 +16,10 @@ import os
 import sys
 import sysconfig
 
+from ..events import _MODEL_DIRS       # the model's and the views' folders: never the learner's
+
 __all__ = ["Budget", "BudgetExceeded", "PROGRESS"]
 
-_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-#: The model's and the views' source folders: their frames are never the learner's.
-_MODEL_DIRS = tuple(os.path.join(_ROOT, p) + os.sep for p in ("kernelptr", "widgets"))
 #: The standard library and installed packages: neither the learner's nor the model's.
 _LIBRARY_DIRS = tuple(sorted({os.path.normpath(p) + os.sep for p in (
     sysconfig.get_paths().get("stdlib", ""), sysconfig.get_paths().get("platstdlib", ""),
