@@ -149,11 +149,13 @@ def test_a_failed_check_shows_its_stepper_at_the_first_wrong_step():
 
 
 def test_ipython_shows_a_verdict_with_its_picture_once_widgets_is_imported():
-    from IPython.core.interactiveshell import InteractiveShell
+    from types import SimpleNamespace
+
+    from IPython.core.formatters import DisplayFormatter
 
     from widgets import quiz
 
-    shell = InteractiveShell.instance()
+    shell = SimpleNamespace(display_formatter=DisplayFormatter())     # what install touches
     quiz.install(shell)
     failing = checks.ex00_two_owners(lambda v: (kp.Arc.new(v, kp.GFP_KERNEL),
                                                 kp.Arc.new(v, kp.GFP_KERNEL)))

@@ -458,9 +458,8 @@ class VerdictView(w.VBox):
     def _hint_html(self) -> str:
         v = self.verdict
         event = v.wrong_event
-        where = (f"<br>The picture is open at step {v.wrong_step + 1} of "
-                 f"{len(v.recording.frames)}, where it went wrong: "
-                 f"<code>{_html.escape(str(event))}</code>")
+        where = (f"<br>The picture below opens at step {v.wrong_step + 1} of "
+                 f"{len(v.recording.frames)}: <code>{_html.escape(str(event))}</code>")
         source = event.location.source
         if source:
             where += f"<br>your line: <code>{_html.escape(source)}</code>"
