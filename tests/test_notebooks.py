@@ -31,6 +31,16 @@ def load(path):
     return nb
 
 
+def shown(cell) -> str:
+    """What a code cell shows as text: its printed output and its result's text/plain."""
+    parts = []
+    for out in cell.get("outputs", []):
+        parts.append(out.get("text", ""))
+        plain = out.get("data", {}).get("text/plain", "")
+        parts.append("".join(plain) if isinstance(plain, list) else plain)
+    return "".join(parts)
+
+
 def test_the_course_has_its_eight_notebooks_and_their_solutions():
     assert [s.stem for s in SOURCES] == EXPECTED
     for name in EXPECTED:
@@ -72,10 +82,10 @@ def test_notebook_is_structured_for_learners(name):
     assert len(exercises) >= 2, "at least two exercises"
     for i in exercises:
         assert "check" in tags[i + 1], f"exercise cell {i} is not followed by a self-check"
-        out = "".join(o.get("text", "") for o in cells[i + 1]["outputs"])
-        assert out.startswith("💡 Not yet"), "an unsolved exercise must print a hint"
+        out = shown(cells[i + 1])
+        assert out.startswith("💡 Not yet"), "an unsolved exercise must show a hint"
     solved = load(NB / "solutions" / f"{name}.ipynb")["cells"]
     for c in solved:
         if "check" in c["metadata"].get("tags", []):
-            out = "".join(o.get("text", "") for o in c["outputs"])
+            out = shown(c)
             assert out.startswith("✅ Correct!"), f"a solution fails its check: {out}"

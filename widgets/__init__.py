@@ -10,6 +10,7 @@ from .magic import load_ipython_extension, trace_cell
 from .backend import IN_BROWSER as _IN_BROWSER, DotFailed, ready
 from .ops_table import draw_c_vtable
 from .picture import Picture
+from .quiz import DoesItCompile, Predict, StepQuiz, VerdictView, ask
 from .render import DotNotFound, render_svg
 from .stepper import Stepper
 
@@ -20,7 +21,8 @@ else:
 
 __all__ = ["to_dot", "render_svg", "DotNotFound", "DotFailed", "ready", "HeapView", "Stepper",
            "trace_cell", "load_ipython_extension", "plot_refcounts", "plot_ownership",
-           "plot_layout", "plot_op_cost", "draw_c_vtable", "Picture"]
+           "plot_layout", "plot_op_cost", "draw_c_vtable", "Picture", "Predict",
+           "DoesItCompile", "StepQuiz", "VerdictView", "ask"]
 
 
 def _install_in_ipython() -> None:
@@ -30,9 +32,10 @@ def _install_in_ipython() -> None:
         return
     shell = get_ipython()
     if shell is not None:
-        from . import tracebacks
+        from . import quiz, tracebacks
 
         tracebacks.install(shell)
+        quiz.install(shell)
 
 
 _install_in_ipython()

@@ -117,16 +117,18 @@ first.drop()
 
 # %% [md] slide
 # ## Exercise 1: two owners
-# Write `make_two_owners()` returning `(a, b)`: two `kp.Arc` handles that own **the same**
-# object (refcount 2).
+# Write `make_two_owners(value)` returning `(a, b)`: two `kp.Arc` handles that own **the
+# same** new object holding `value` (refcount 2). The check runs it with two different
+# values and looks at what your code did, step by step; when it gives a hint with a
+# picture, the picture is open at the first step that went wrong.
 
 # %% exercise
-def make_two_owners():
+def make_two_owners(value):
     ...  # your turn
 
 # %% solution
-def make_two_owners():
-    a = kp.Arc.new("shared", kp.GFP_KERNEL)
+def make_two_owners(value):
+    a = kp.Arc.new(value, kp.GFP_KERNEL)
     b = a.clone()
     return a, b
 
@@ -135,17 +137,29 @@ from kernelptr.course import checks
 checks.ex00_two_owners(make_two_owners)
 
 # %% [md] subslide
-# ## Exercise 2: flags inside a spinlock
-# Set `FLAGS_IN_LOCK` to flags that code holding a spinlock may allocate with.
+# ## Exercise 2: allocating while a spinlock is held
+# Sometimes the allocation cannot move out of the lock: `remember(guard, text)` is called by
+# code that already holds the spinlock `log_lock` (`guard.value` is the log, a Python list).
+# Allocate a `kp.Arc` holding `text` and append it to the log, then return `True`. Pick
+# flags that are allowed here (`kp.GFP_KERNEL`, `kp.GFP_ATOMIC` or `kp.GFP_NOWAIT`?), and
+# remember what the allowed ones can do that `GFP_KERNEL` would have slept through: if the
+# allocation fails, return `False` and leave the log as it was. Do not release the lock.
 
 # %% exercise
-FLAGS_IN_LOCK = ...  # your turn: kp.GFP_KERNEL, kp.GFP_ATOMIC or kp.GFP_NOWAIT?
+def remember(guard, text):
+    ...  # your turn
 
 # %% solution
-FLAGS_IN_LOCK = kp.GFP_ATOMIC
+def remember(guard, text):
+    try:
+        entry = kp.Arc.new(text, kp.GFP_ATOMIC)
+    except kp.AllocError:
+        return False
+    guard.value.append(entry)
+    return True
 
 # %% check
-checks.ex00_flags_in_lock(FLAGS_IN_LOCK)
+checks.ex00_alloc_in_lock(remember)
 
 # %% [md] slide
 # ## Summary

@@ -109,28 +109,37 @@ e = d.clone()
 hasattr(kp.Arc, "get_mut"), hasattr(kp.StdArc, "get_mut"), e.address == d.address
 
 # %% [md] slide
-# ## Exercise 1: predict the count
-# After these lines, what is the refcount?
+# ## Exercise 1: predict the count, line by line
+# Without running it, write down the refcount of the `Job` after each line (a list of six
+# ints). The check runs the program on the model and compares; a miss first gets the rule
+# of the line you got wrong, then a picture to step through, and only after the third
+# miss the answer.
 # ```python
 # a = kp.Arc.new(Job("p"), kp.GFP_KERNEL)
-# b = a.clone(); c = b.clone(); a.drop()
-# d = c.as_arc_borrow(); e = d.clone_arc()
+# b = a.clone()
+# c = b.clone()
+# a.drop()
+# d = c.as_arc_borrow()
+# e = d.clone_arc()
 # ```
 
 # %% exercise
-PREDICTED = ...  # your turn: an int
+PREDICTED = ...  # your turn: a list of six ints, one per line
 
 # %% solution
-PREDICTED = 3
+PREDICTED = [1, 2, 3, 2, 2, 3]
 
 # %% check
 from kernelptr.course import checks
 checks.ex01_predict_count(PREDICTED)
 
 # %% [md] subslide
-# ## Exercise 2: saturate it yourself
-# Write `saturate(a)` that makes the object's counter saturate through a real increment.
-# Hint: `kp.Arc.refcount_of(a)` gives you the `Refcount`.
+# ## Exercise 2: saturate it with real owners
+# `saturate(a)` receives an Arc whose count is already close to `kp.REFCOUNT_MAX` (the check
+# starts it somewhere else on each run: read `a.refcount`). Using only `clone()` and
+# `drop()`, clone until the count saturates, keeping every clone; then drop all the clones
+# you made (not `a`: it belongs to the caller). Return how many clones it took. What should
+# the count be after the drops, and is the object ever freed?
 
 # %% exercise
 def saturate(a):
@@ -138,24 +147,40 @@ def saturate(a):
 
 # %% solution
 def saturate(a):
-    kp.Arc.refcount_of(a).set(kp.REFCOUNT_MAX)
-    a.clone()
+    clones = []
+    while a.refcount != kp.REFCOUNT_SATURATED:
+        clones.append(a.clone())
+    for clone in clones:
+        clone.drop()
+    return len(clones)
 
 # %% check
 checks.ex01_saturate(saturate)
 
 # %% [md] subslide
-# ## Exercise 3: bytes
-# Give `(kernel, std)`: the size in bytes of `ArcInner<u64>` in the kernel and in userspace.
+# ## Exercise 3: bytes, for any `T`
+# The cell above printed the sizes for `T = u64`. Write `arc_inner_sizes(size, align)`
+# returning `(kernel, std)`: `size_of::<ArcInner<T>>()` in the kernel and in userspace Rust
+# for a `T` of that size and alignment. Both are `#[repr(C)]` structs: the kernel's is
+# `{ refcount: refcount_t /* 4 bytes, align 4 */, data: T }`, std's is
+# `{ strong: AtomicUsize, weak: AtomicUsize, data: T }`. Each field starts at the next
+# multiple of its alignment, and a struct's size is a multiple of its largest alignment.
+# The check tries types of other sizes (a `u8`, a `u32`, a `[u32; 3]`, a `u128`...).
 
 # %% exercise
-SIZES = ...  # your turn: a tuple of two ints
+def arc_inner_sizes(size, align):
+    ...  # your turn: return (kernel, std)
 
 # %% solution
-SIZES = (16, 24)
+def arc_inner_sizes(size, align):
+    def round_up(n, a):
+        return -(-n // a) * a
+    kernel = round_up(round_up(4, align) + size, max(4, align))
+    std = round_up(round_up(16, align) + size, max(8, align))
+    return kernel, std
 
 # %% check
-checks.ex01_header_bytes(SIZES)
+checks.ex01_header_bytes(arc_inner_sizes)
 
 # %% [md] slide
 # ## Summary

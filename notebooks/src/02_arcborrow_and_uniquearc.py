@@ -81,43 +81,56 @@ with lock.lock():
 heap.check()
 
 # %% [md] slide
-# ## Exercise 1: publish under a lock
-# Write `publish(lock)`: allocate a `Job` with `kp.UniqueArc.new_uninit` **before** taking
-# the lock, `write` it **inside** `with lock.lock():`, and return it as a shared `kp.Arc`.
+# ## Exercise 1: publish into a registry
+# `lock` protects a registry: a Python list of published `kp.Arc`s (`guard.value`). Write
+# `publish(lock, name)`: add a new `Job(name, prio=...)` whose `prio` is its position in the
+# registry (the registry's length when it is added). The position is only known while the
+# lock is held, and nothing may sleep then. Allocate before the lock; inside **one** critical
+# section read the position, write the value and append the shared `kp.Arc`. The check runs
+# it on two registries and watches which steps run under the lock.
 
 # %% exercise
-def publish(lock):
+def publish(lock, name):
     ...  # your turn
 
 # %% solution
-def publish(lock):
+def publish(lock, name):
     u = kp.UniqueArc.new_uninit(kp.GFP_KERNEL, type=Job)
-    with lock.lock():
-        u = u.write(Job("published"))
-    return kp.Arc.from_unique(u)
+    with lock.lock() as guard:
+        u = u.write(Job(name, prio=len(guard.value)))
+        guard.value.append(kp.Arc.from_unique(u))
 
 # %% check
 from kernelptr.course import checks
 checks.ex02_publish(publish)
 
 # %% [md] subslide
-# ## Exercise 2: handle the failure
-# Write `try_make()` that returns a new `kp.Arc` of a `Job`, or `None` when the allocation
-# fails (in the kernel: return `Err(ENOMEM)` instead of crashing).
+# ## Exercise 2: two allocations, either can fail
+# Write `make_pair(first, second)` returning `(a, b)`: two new `kp.Arc`s of `Job(first)` and
+# `Job(second)`. If either allocation fails, return `None` and leave nothing allocated. In
+# Rust `let a = Arc::new(..)?; let b = Arc::new(..)?;` gets this right by itself: when the
+# second `?` returns early, `a` goes out of scope and is dropped. Here you say it yourself.
+# The check makes the first allocation fail on one run and the second on another.
 
 # %% exercise
-def try_make():
+def make_pair(first, second):
     ...  # your turn
 
 # %% solution
-def try_make():
+def make_pair(first, second):
     try:
-        return kp.Arc.new(Job("maybe"), kp.GFP_KERNEL)
+        a = kp.Arc.new(Job(first), kp.GFP_KERNEL)
     except kp.AllocError:
         return None
+    try:
+        b = kp.Arc.new(Job(second), kp.GFP_KERNEL)
+    except kp.AllocError:
+        a.drop()
+        return None
+    return a, b
 
 # %% check
-checks.ex02_fallible(try_make)
+checks.ex02_make_pair(make_pair)
 
 # %% [md] slide
 # ## Summary

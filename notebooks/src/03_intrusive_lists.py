@@ -127,18 +127,22 @@ widgets.plot_op_cost()
 
 # %% [md] slide
 # ## Exercise 1: order by pushing
-# Write `build(q, make)` so that the list `q` iterates `"x", "y", "z"`, where `make(name)`
-# returns a new `ListArc`. Push `"y"` first. Use `push_back` and `push_front` only.
+# Write `build(q, make, names, first)` so that the empty list `q` iterates `names` in order,
+# where `make(name)` returns a new `ListArc`. Push `names[first]` before any other item, and
+# use only `push_back` and `push_front`, one push per name. The check tries several lists
+# (`["x", "y", "z"]` with `first = 1`, longer ones, other `first`s).
 
 # %% exercise
-def build(q, make):
+def build(q, make, names, first):
     ...  # your turn
 
 # %% solution
-def build(q, make):
-    q.push_back(make("y"))
-    q.push_back(make("z"))
-    q.push_front(make("x"))
+def build(q, make, names, first):
+    q.push_back(make(names[first]))
+    for name in names[first + 1:]:
+        q.push_back(make(name))
+    for name in reversed(names[:first]):       # nearest to names[first] first
+        q.push_front(make(name))
 
 # %% check
 from kernelptr.course import checks
@@ -146,18 +150,20 @@ checks.ex03_build(build)
 
 # %% [md] subslide
 # ## Exercise 2: a cursor that filters
-# Write `drop_low(q)`: walk `q` with a cursor and remove (and drop) every job whose `prio`
-# is below 5, keeping the others in order. Do not allocate.
+# Write `drop_low(q, limit)`: walk `q` with a cursor and remove (and drop) every job whose
+# `prio` is below `limit`, keeping the others in order. The jobs you keep never leave the
+# list, and nothing is allocated. The check runs it on two lists with two limits; a loop
+# that never moves on is stopped with a hint.
 
 # %% exercise
-def drop_low(q):
+def drop_low(q, limit):
     ...  # your turn
 
 # %% solution
-def drop_low(q):
+def drop_low(q, limit):
     cursor = q.cursor_front()
     while (peek := cursor.peek_next()) is not None:
-        if peek.prio < 5:
+        if peek.prio < limit:
             peek.remove().drop()
         else:
             cursor.move_next()

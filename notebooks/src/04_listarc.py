@@ -135,42 +135,50 @@ other = kp.List(Event, id=0)
 other.remove(e)
 
 # %% [md] slide
-# ## Exercise 1: one task, two lists
-# Write `in_two_lists(task, by_time, by_owner)`: allocate `task` in a `kp.UniqueArc` and put
-# it in both lists (IDs 0 and 1).
+# ## Exercise 1: the first task joins a second list
+# `by_time` (ID 0) holds tasks; `by_owner` (ID 1) is another list. Write
+# `share_front(by_time, by_owner)`: the first task of `by_time` must also go to the back of
+# `by_owner`, and stay first in `by_time`. Nothing but `by_time` holds a reference to it,
+# and `Task` is `untracked` for both IDs. Which handle lets you make a `ListArc<Task, 1>`
+# for an object that already exists? (A new `ListArc` of an untracked type comes only from
+# a `UniqueArc`; `kp.Arc.into_unique_or_drop(arc)` gives one back when `arc` is the last
+# reference, as in notebook 02.) No `kp.unchecked`, no new allocation.
 
 # %% exercise
-def in_two_lists(task, by_time, by_owner):
+def share_front(by_time, by_owner):
     ...  # your turn
 
 # %% solution
-def in_two_lists(task, by_time, by_owner):
-    l0, l1 = kp.ListArc.pair_from_unique(kp.UniqueArc.new(task, kp.GFP_KERNEL), ids=(0, 1))
-    by_time.push_back(l0)
-    by_owner.push_back(l1)
+def share_front(by_time, by_owner):
+    arc = by_time.pop_front().into_arc()          # the list's reference, now ours alone
+    unique = kp.Arc.into_unique_or_drop(arc)      # count 1: unique again
+    t0, t1 = kp.ListArc.pair_from_pin_unique(unique, ids=(0, 1))
+    by_time.push_front(t0)
+    by_owner.push_back(t1)
 
 # %% check
 from kernelptr.course import checks
-checks.ex04_in_two_lists(in_two_lists)
+checks.ex04_share_front(share_front)
 
 # %% [md] subslide
-# ## Exercise 2: queue at most once
-# Write `enqueue_once(q, arc)`: push `arc`'s object into `q` if it is not queued yet and
-# return True; otherwise return False. Never leak a count: give back what you don't use.
+# ## Exercise 2: queue at most once, from a borrow
+# Write `enqueue_once(q, event)`, where `event` is an `ArcBorrow` of an `Event`: the caller
+# keeps its own `Arc`. If no `ListArc` for the event exists anywhere (in `q` or in any other
+# list), push the event into `q` and return `True`; otherwise return `False`. The list's
+# reference must be a count of its own; leave every other count as you found it. The check
+# also tries an event already sitting in another list, and a `q` that is not empty.
 
 # %% exercise
-def enqueue_once(q, arc):
+def enqueue_once(q, event):
     ...  # your turn
 
 # %% solution
-def enqueue_once(q, arc):
-    match kp.ListArc.try_from_arc(arc):
-        case kp.Ok(la):
-            q.push_back(la)
-            return True
-        case kp.Err(back):
-            back.drop()
-            return False
+def enqueue_once(q, event):
+    la = kp.ListArc.try_from_arc_borrow(event)    # +1 when no ListArc exists, else None
+    if la is None:
+        return False
+    q.push_back(la)
+    return True
 
 # %% check
 checks.ex04_enqueue_once(enqueue_once)

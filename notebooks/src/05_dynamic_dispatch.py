@@ -144,10 +144,17 @@ print(kp.check_dispatch_from_dyn(kp.Arc))
 print(kp.check_dispatch_from_dyn(kp.UniqueArc))
 
 # %% [md] slide
-# ## Exercise 1: a square
-# Declare a `@kp.struct` class `Square` with a `side: int` field and an `area` method with
-# the receiver `Shape` requires (`self: "kp.ArcBorrow[Self]"`). Do **not** decorate it with
-# `kp.impl_trait`: the check does that (against its own `Shape` with just `area`).
+# ## Exercise 1: a square, through a by-value receiver
+# The check declares this trait (in Rust; its `area` takes the `Arc` itself, by value):
+# ```rust
+# trait Area {
+#     fn area(self: Arc<Self>) -> u64;
+# }
+# ```
+# Declare a `@kp.struct` class `Square` with a `side: int` field and the `area` method this
+# trait needs, with its receiver written the model's way. Do **not** decorate it with
+# `kp.impl_trait`: the check implements `Area` for it and calls `area` through an
+# `Arc<dyn Area>`, for squares of several sizes.
 
 # %% exercise
 Square = ...  # your turn: replace with a class definition
@@ -156,7 +163,7 @@ Square = ...  # your turn: replace with a class definition
 @kp.struct
 class Square:
     side: int
-    def area(self: "kp.ArcBorrow[Self]"):
+    def area(self: "kp.Arc[Self]"):
         return self.side * self.side
 
 # %% check
@@ -164,9 +171,16 @@ from kernelptr.course import checks
 checks.ex05_square(Square)
 
 # %% [md] subslide
-# ## Exercise 2: which pointer types dispatch?
-# Run `kp.check_dispatch_from_dyn` on these three declarations and set `DISPATCHABLE` to the
-# set of names that pass.
+# ## Exercise 2: the `DispatchFromDyn` rules, as a function
+# Write `dispatchable(p)` returning whether the declared pointer type `p` may be a `dyn`
+# receiver, decided from its declaration alone (do not call `kp.check_dispatch_from_dyn`:
+# the check compares your function with it on declarations you have not seen). `p` has
+# `p.kind` (`"struct"` or `"enum"`), `p.repr` (`"transparent"`, `"Rust"`, `"C"` or
+# `"packed"`), `p.pointee` (`"T"`), `p.pointee_sized` (True for `T: Sized`), `p.derives`
+# (whether `#[derive(CoercePointee)]` is there) and `p.fields`, pairs such as
+# `("ptr", "NonNull<T>")`. Zero-sized markers are `PhantomData<...>`, `PhantomPinned` and
+# `()`; the pointers that can carry a vtable are `NonNull<T>`, `*const T`, `*mut T`, `&T`
+# and `Box<T>`. Try it on these three first:
 
 # %%
 A = kp.pointer_type("A", fields=["ptr: NonNull<T>", "_p: PhantomData<T>"])
@@ -174,13 +188,25 @@ B = kp.pointer_type("B", fields=["ptr: NonNull<T>", "len: usize"])
 C = kp.pointer_type("C", fields=["ptr: NonNull<T>"], repr="C")
 
 # %% exercise
-DISPATCHABLE = ...  # your turn: e.g. {"A", "B"}
+def dispatchable(p):
+    ...  # your turn: True or False
 
 # %% solution
-DISPATCHABLE = {"A"}
+def dispatchable(p):
+    if p.kind != "struct" or p.pointee is None or p.pointee_sized:
+        return False
+    if p.repr not in ("transparent", "Rust") or not p.derives:
+        return False
+    markers = ("PhantomData", "PhantomPinned", "()")
+    real = [t for _, t in p.fields if not t.startswith(markers)]
+    if len(real) != 1:
+        return False
+    field = real[0].replace(" ", "")
+    pointers = ("NonNull<", "*const", "*mut", "&", "Box<")
+    return field.startswith(pointers) and p.pointee in field
 
 # %% check
-checks.ex05_dispatchable(DISPATCHABLE)
+checks.ex05_dispatchable(dispatchable)
 
 # %% [md] slide
 # ## Summary

@@ -54,37 +54,41 @@ f = RandomFile()
 table.call("open", f), table.call("read", f, 4), table.call("write", f, b"x"), table.call("ioctl", f, 0x5401)
 
 # %% [md] slide
-# ## Exercise 1: a read-only file
-# Write a class `MyFile` (no decorator) that defines only `open` and `read` for the
-# check's `FileOps` (which also has `write` and `ioctl`).
+# ## Exercise 1: a write-only log device
+# Write a class `LogFile` (no decorator) for the check's `FileOps` (`open`, `read`, `write`,
+# `ioctl`): a log that can be opened (`open` returns 0) and written to (`write` takes every
+# byte it is given and returns how many), and nothing else. Reading it or calling `ioctl` on
+# it must fail in the C caller, without any Rust code running.
 
 # %% exercise
-MyFile = ...  # your turn: replace with a class definition
+LogFile = ...  # your turn: replace with a class definition
 
 # %% solution
-class MyFile:
+class LogFile:
     def open(self):
         return 0
-    def read(self, n):
-        return b"\0" * n
+    def write(self, data):
+        return len(data)
 
 # %% check
 from kernelptr.course import checks
-checks.ex06_only_open_and_read(MyFile)
+checks.ex06_write_only(LogFile)
 
 # %% [md] subslide
-# ## Exercise 2: calling a NULL slot
-# What does the C caller (`vfs_write`) return when a file defines no `write`? Answer with the
-# number `table.call("write", ...)` gives.
+# ## Exercise 2: a NULL `open`
+# The cells above showed what `vfs_write` and `vfs_ioctl` return for a NULL slot. A driver's
+# `file_operations` may leave `open` NULL too. What does opening such a file return (the
+# value `open()` gives back to the caller)? Decide first; a wrong answer gets the rule, then
+# where to look in the kernel, and the answer only after the third try.
 
 # %% exercise
-WRITE_RESULT = ...  # your turn: a number
+OPEN_RESULT = ...  # your turn: a number
 
 # %% solution
-WRITE_RESULT = -22
+OPEN_RESULT = 0
 
 # %% check
-checks.ex06_null_slot(WRITE_RESULT)
+checks.ex06_null_open(OPEN_RESULT)
 
 # %% [md] slide
 # ## Summary

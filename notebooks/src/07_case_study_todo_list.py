@@ -91,46 +91,56 @@ second.value.drop()          # Err(arc): drop the Arc we got back
 q.run_pending(), job.refcount
 
 # %% [md] slide
-# ## Exercise 1: deliver or drop
-# Write `deliver(thread, work)`: push `work`; return True if it was queued. If the thread
-# is dead, drop the work you get back and return False.
+# ## Exercise 1: the first thread that is still alive
+# Write `deliver(threads, work)`: offer `work` to `threads[0]`, then to the next thread, and
+# so on, with `push_work`, until one takes it; return that thread's index. A dead thread
+# hands the work back (`binder.FailedDead(work)`): offer that same work to the next thread,
+# no new allocation. If every thread is dead, drop the work (after the lock is released, as
+# the driver does) and return `None`.
 
 # %% exercise
-def deliver(thread, work):
+def deliver(threads, work):
     ...  # your turn
 
 # %% solution
-def deliver(thread, work):
-    match thread.push_work(work):
-        case binder.FailedDead(back):
-            back.drop()
-            return False
-    return True
+def deliver(threads, work):
+    for i, thread in enumerate(threads):
+        match thread.push_work(work):
+            case binder.FailedDead(back):
+                work = back                 # ours again: try the next thread
+            case _:
+                return i
+    work.drop()                             # push_work released the lock already
+    return None
 
 # %% check
 from kernelptr.course import checks
-checks.ex07_deliver_or_drop(deliver)
+checks.ex07_deliver(deliver)
 
 # %% [md] subslide
-# ## Exercise 2: kick a work item
-# Write `kick(queue, job)`: enqueue a clone of `job`; return True if it was queued, False if
-# it was already pending (and don't leak the Arc that comes back).
+# ## Exercise 2: kick a batch of jobs
+# Write `kick_all(queue, jobs)`: `jobs` is a Python list of `kp.Arc`s of work items; the same
+# job may appear twice, and a job may already be pending from somewhere else. Give the queue
+# its own reference to each job that is not pending yet, and return how many you newly
+# queued. Never leak a count, and leave the caller's `Arc`s with the caller.
 
 # %% exercise
-def kick(queue, job):
+def kick_all(queue, jobs):
     ...  # your turn
 
 # %% solution
-def kick(queue, job):
-    match queue.enqueue(job.clone()):
-        case kp.Ok(_):
-            return True
-        case kp.Err(back):
-            back.drop()
-            return False
+def kick_all(queue, jobs):
+    queued = 0
+    for job in jobs:
+        match queue.enqueue(job.clone()):
+            case kp.Ok(_):
+                queued += 1
+            case kp.Err(back):
+                back.drop()                 # already pending: the same Arc came back
+    return queued
 
 # %% check
-checks.ex07_kick(kick)
+checks.ex07_kick_all(kick_all)
 
 # %% [md] slide
 # ## Summary
