@@ -11,7 +11,7 @@ PYTHON    ?= python3
 VENV      := .venv
 PY        := $(VENV)/bin/python
 STAMP     := $(VENV)/.installed
-NOTEBOOKS := $(wildcard notebooks/*.ipynb notebooks/solutions/*.ipynb)
+NOTEBOOKS := $(wildcard notebooks/*.ipynb lecturers/solutions/*.ipynb)
 LAB_IP    ?= 127.0.0.1
 LAB_PORT  ?= 8888
 PYTEST_ARGS ?=
@@ -40,10 +40,10 @@ venv: $(STAMP)
 lite: $(STAMP) system-deps-lite
 	$(PY) lite/build.py
 
-# Rebuild and re-execute the notebooks from notebooks/src (after editing a source, or after
+# Rebuild and re-execute the notebooks from lecturers/src (after editing a source, or after
 # a change to the pictures: nbval compares every output, SVG included).
 notebooks: $(STAMP) system-deps-lab
-	$(PY) notebooks/build.py
+	$(PY) lecturers/build.py
 
 system-deps-lab:
 	@.ci/ensure-system-deps.sh graphviz

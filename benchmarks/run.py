@@ -277,7 +277,7 @@ def bench_recording(quick):
 def bench_notebooks(quick):
     print("\n5. the notebook suite under nbval")
     books = sorted(glob.glob(os.path.join(ROOT, "notebooks", "*.ipynb"))
-                   + glob.glob(os.path.join(ROOT, "notebooks", "solutions", "*.ipynb")))
+                   + glob.glob(os.path.join(ROOT, "lecturers", "solutions", "*.ipynb")))
     if quick or not books:
         row("notebooks", "nbval run (skipped)", "-", None, None)
         return

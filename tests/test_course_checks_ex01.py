@@ -10,7 +10,7 @@ from kernelptr.course.checks.ex01 import PREDICT_PROGRAM
 
 from _course import fresh_tries, hint, passes, starter_asks_for_an_answer  # noqa: F401
 
-NOTEBOOK = pathlib.Path(__file__).resolve().parents[1] / "notebooks/src/01_arc_and_refcount_t.py"
+NOTEBOOK = pathlib.Path(__file__).resolve().parents[1] / "lecturers/src/01_arc_and_refcount_t.py"
 
 
 def test_predict_count_program_is_the_one_the_notebook_shows():

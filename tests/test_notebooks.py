@@ -10,12 +10,14 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 NB = ROOT / "notebooks"
-SOURCES = sorted((NB / "src").glob("*.py"))
+LECTURERS = ROOT / "lecturers"
+SOLUTIONS = LECTURERS / "solutions"
+SOURCES = sorted((LECTURERS / "src").glob("*.py"))
 EXPECTED = ["00_start_here", "01_arc_and_refcount_t", "02_arcborrow_and_uniquearc",
             "03_intrusive_lists", "04_listarc", "05_dynamic_dispatch", "06_c_vtables",
             "07_case_study_todo_list"]
 
-spec = importlib.util.spec_from_file_location("nb_build", NB / "build.py")
+spec = importlib.util.spec_from_file_location("nb_build", LECTURERS / "build.py")
 build = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(build)
 
@@ -44,23 +46,23 @@ def shown(cell) -> str:
 def test_the_course_has_its_eight_notebooks_and_their_solutions():
     assert [s.stem for s in SOURCES] == EXPECTED
     for name in EXPECTED:
-        assert (NB / f"{name}.ipynb").exists() and (NB / "solutions" / f"{name}.ipynb").exists()
+        assert (NB / f"{name}.ipynb").exists() and (SOLUTIONS / f"{name}.ipynb").exists()
 
 
 @pytest.mark.parametrize("name", EXPECTED)
 @pytest.mark.parametrize("solutions", [False, True])
 def test_notebook_matches_its_source(name, solutions):
-    """A notebook is exactly what notebooks/build.py makes of its source (no drift)."""
-    cells = build.to_notebook(build.parse((NB / "src" / f"{name}.py").read_text()),
+    """A notebook is exactly what lecturers/build.py makes of its source (no drift)."""
+    cells = build.to_notebook(build.parse((LECTURERS / "src" / f"{name}.py").read_text()),
                               solutions=solutions).cells
-    path = (NB / "solutions" if solutions else NB) / f"{name}.ipynb"
+    path = (SOLUTIONS if solutions else NB) / f"{name}.ipynb"
     assert [c["source"] for c in load(path)["cells"]] == [c.source for c in cells], \
-        f"{path} is stale: run .venv/bin/python notebooks/build.py {name[:2]}"
+        f"{path} is stale: run .venv/bin/python lecturers/build.py {name[:2]}"
 
 
 @pytest.mark.parametrize("name", EXPECTED)
 def test_notebook_is_clean_and_executed(name):
-    for path in (NB / f"{name}.ipynb", NB / "solutions" / f"{name}.ipynb"):
+    for path in (NB / f"{name}.ipynb", SOLUTIONS / f"{name}.ipynb"):
         nb = load(path)
         assert "widgets" not in nb["metadata"], "widget state saved in the notebook"
         code = [c for c in nb["cells"] if c["cell_type"] == "code"]
@@ -84,7 +86,7 @@ def test_notebook_is_structured_for_learners(name):
         assert "check" in tags[i + 1], f"exercise cell {i} is not followed by a self-check"
         out = shown(cells[i + 1])
         assert out.startswith("💡 Not yet"), "an unsolved exercise must show a hint"
-    solved = load(NB / "solutions" / f"{name}.ipynb")["cells"]
+    solved = load(SOLUTIONS / f"{name}.ipynb")["cells"]
     for c in solved:
         if "check" in c["metadata"].get("tags", []):
             out = shown(c)

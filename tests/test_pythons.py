@@ -272,10 +272,10 @@ def newer_than_3_10(tree: ast.AST) -> list:
 
 def _notebook_cells():
     """(name, code) of every code cell of the course sources, magics made plain Python."""
-    spec = importlib.util.spec_from_file_location("nb_build", ROOT / "notebooks" / "build.py")
+    spec = importlib.util.spec_from_file_location("nb_build", ROOT / "lecturers" / "build.py")
     build = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(build)
-    for src in sorted((ROOT / "notebooks" / "src").glob("*.py")):
+    for src in sorted((ROOT / "lecturers" / "src").glob("*.py")):
         for i, cell in enumerate(build.parse(src.read_text())):
             if cell["kind"] != "code":
                 continue
@@ -287,7 +287,7 @@ def _notebook_cells():
 
 
 def _sources():
-    for folder in ("kernelptr", "widgets", "tests", "notebooks", "benchmarks"):
+    for folder in ("kernelptr", "widgets", "tests", "lecturers", "lite", "benchmarks"):
         for path in sorted((ROOT / folder).rglob("*.py")):
             if ".ipynb_checkpoints" in path.parts or path.parent.name == "src":
                 continue

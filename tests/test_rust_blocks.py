@@ -1,11 +1,11 @@
 """Every fenced Rust block of the course is real Rust: each parses with tree-sitter's Rust grammar.
 
 The blocks checked: every ```` ```rust ```` fence in the markdown cells of the notebook sources
-(`notebooks/src/*.py`, where markdown lines start with `# `), of the built notebooks
-(`notebooks/*.ipynb`, `notebooks/solutions/*.ipynb`) and of README.md. A syntax error fails
+(`lecturers/src/*.py`, where markdown lines start with `# `), of the built notebooks
+(`notebooks/*.ipynb`, `lecturers/solutions/*.ipynb`) and of README.md. A syntax error fails
 with the file, the cell and the line.
 
-The fence convention (how an author writes Rust in a notebook, also in notebooks/build.py):
+The fence convention (how an author writes Rust in a notebook, also in lecturers/build.py):
 
 - ```` ```rust ```` holds whole items (`struct`, `impl`, `fn`, `use`, macro invocations such
   as `impl_list_item! { ... }`) or statements (`let a = Arc::new(v, GFP_KERNEL)?;`); it is
@@ -61,7 +61,7 @@ def rust_blocks(markdown: str):
 
 
 def _build_module():
-    spec = importlib.util.spec_from_file_location("_kp_build", ROOT / "notebooks" / "build.py")
+    spec = importlib.util.spec_from_file_location("_kp_build", ROOT / "lecturers" / "build.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -70,13 +70,13 @@ def _build_module():
 def _documents():
     """(label, markdown) for every markdown text that may hold Rust blocks."""
     parse = _build_module().parse
-    for src in sorted((ROOT / "notebooks" / "src").glob("*.py")):
+    for src in sorted((ROOT / "lecturers" / "src").glob("*.py")):
         cells = parse(src.read_text())
         for i, cell in enumerate(cells):
             if cell["kind"] == "markdown":
                 yield f"{src.relative_to(ROOT)} cell {i}", cell["source"]
     for nb in sorted((ROOT / "notebooks").glob("*.ipynb")) + \
-            sorted((ROOT / "notebooks" / "solutions").glob("*.ipynb")):
+            sorted((ROOT / "lecturers" / "solutions").glob("*.ipynb")):
         for i, cell in enumerate(json.loads(nb.read_text())["cells"]):
             if cell["cell_type"] == "markdown":
                 yield f"{nb.relative_to(ROOT)} cell {i}", "".join(cell["source"])
@@ -224,7 +224,7 @@ def test_the_transcript_of_every_notebook_recording_parses(monkeypatch, capsys):
     monkeypatch.chdir(ROOT / "notebooks")
     parse = _build_module().parse
     found = []
-    for src in sorted((ROOT / "notebooks" / "src").glob("*.py")):
+    for src in sorted((ROOT / "lecturers" / "src").glob("*.py")):
         namespace = {"__name__": "__main__"}
         for i, cell in enumerate(parse(src.read_text())):
             if cell["kind"] != "code" or cell["source"].lstrip().startswith("%"):

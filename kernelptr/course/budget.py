@@ -24,8 +24,8 @@ __all__ = ["Budget", "BudgetExceeded", "PROGRESS"]
 _LIBRARY_DIRS = tuple(sorted({os.path.normpath(p) + os.sep for p in (
     sysconfig.get_paths().get("stdlib", ""), sysconfig.get_paths().get("platstdlib", ""),
     sysconfig.get_paths().get("purelib", ""), sysconfig.get_paths().get("platlib", ""),
-    sys.prefix, sys.base_prefix, sys.exec_prefix,
-    os.path.dirname(os.__file__)) if p}))   # where `os` really is (Pyodide: a zip file)
+    sys.prefix, sys.base_prefix, sys.exec_prefix, os.path.dirname(os.__file__),
+    *(p for p in sys.path if p.endswith(".zip"))) if p and p != os.sep}))  # Pyodide: zipped
 
 #: For a model call that a loop repeats, the calls that would make the loop progress.
 PROGRESS = {

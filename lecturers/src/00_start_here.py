@@ -113,7 +113,7 @@ first.drop()
 #
 # **Exercises** come right after the idea they practise. Write your answer in the cell marked
 # *your turn*, then run the *check* cell below it: it prints ✅ or a 💡 hint.
-# Solutions for lecturers are in `notebooks/solutions/`.
+# Lecturers find the solutions in `lecturers/solutions/`, next to this folder.
 
 # %% [md] slide
 # ## Exercise 1: two owners

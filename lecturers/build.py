@@ -1,14 +1,16 @@
-"""Build the course notebooks from their sources in `src/` (for authors and lecturers).
+"""Build the course notebooks from their sources in `lecturers/src/` (for authors and lecturers).
 
-Each `src/NN_name.py` is a script in "percent" format: `# %%` starts a code cell, `# %% [md]`
+The students' folder, `notebooks/`, gets the course only; the solutions go to
+`lecturers/solutions/`, out of the students' way (both are executed in `notebooks/`, so they
+behave the same). Each `src/NN_name.py` is a script in "percent" format: `# %%` starts a code cell, `# %% [md]`
 a markdown cell. Words after the marker set the cell's slide type (`slide`, `subslide`,
 `fragment`, `skip`, `notes`) and its role: `exercise` (the learner's starter code) or
-`solution` (replaces the exercise before it in `solutions/NN_name.ipynb`). The notebooks are
+`solution` (replaces the exercise before it in `lecturers/solutions/NN_name.ipynb`). The notebooks are
 executed so that nbval has outputs to compare, and cleaned: sequential execution counts, no
 widget state, no timing metadata.
 
-    .venv/bin/python notebooks/build.py            # every notebook
-    .venv/bin/python notebooks/build.py 01 03      # only those
+    .venv/bin/python lecturers/build.py            # every notebook
+    .venv/bin/python lecturers/build.py 01 03      # only those
 
 Kernel Rust in a markdown cell is a fenced block whose info string starts with `rust`, so
 GitHub and JupyterLab highlight it; `tests/test_rust_blocks.py` parses every such block (of
@@ -38,6 +40,9 @@ import nbformat
 from nbclient import NotebookClient
 
 HERE = pathlib.Path(__file__).resolve().parent
+ROOT = HERE.parent
+NOTEBOOKS = ROOT / "notebooks"      # what students open
+SOLUTIONS = HERE / "solutions"      # for lecturers, tested by nbval like the course
 SLIDE_TYPES = {"slide", "subslide", "fragment", "skip", "notes"}
 MARKER = re.compile(r"^# %%(?P<md> \[md\])?(?P<words>(?: [\w-]+)*)\s*$")
 
@@ -110,9 +115,9 @@ def clean(nb: nbformat.NotebookNode) -> None:
 
 def build(src: pathlib.Path, *, solutions: bool) -> pathlib.Path:
     nb = to_notebook(parse(src.read_text()), solutions=solutions)
-    target = (HERE / "solutions" if solutions else HERE) / (src.stem + ".ipynb")
+    target = (SOLUTIONS if solutions else NOTEBOOKS) / (src.stem + ".ipynb")
     NotebookClient(nb, timeout=300, kernel_name="python3",
-                   resources={"metadata": {"path": str(HERE)}}).execute()
+                   resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
     clean(nb)
     nbformat.write(nb, target)
     return target
@@ -127,7 +132,7 @@ def main(argv: list[str]) -> None:
             if solutions and "# %% solution" not in src.read_text() and \
                     not re.search(r"^# %%.* solution", src.read_text(), re.M):
                 continue
-            print("built", build(src, solutions=solutions).relative_to(HERE.parent))
+            print("built", build(src, solutions=solutions).relative_to(ROOT))
 
 
 if __name__ == "__main__":
