@@ -1011,6 +1011,8 @@ def _field_type(cls, field) -> tuple[str, bool]:
             return f"ListLinksSelfPtr<{name}<dyn Trait>, {special.id}>", True
         if kind == "Work":
             return f"Work<{name}, {special.id}>", True
+        if not hasattr(special, "id"):           # a marker such as PhantomPinned
+            return repr(special), True
         return f"{kind}<{special.id}>", True
     ann = getattr(cls, "_kp_field_types", {}).get(field)
     return _annotation_type(ann), False
