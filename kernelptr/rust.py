@@ -192,6 +192,8 @@ def _special_init(spec, cls) -> tuple[str, bool]:
         return f"{name}::new()", True
     if name == "Work":
         return f'new_work!("{getattr(cls, "_kp_type_name", cls.__name__)}::work")', True
+    if name == "_PhantomPinned":        # a zero-sized value, moved in like any other
+        return "PhantomPinned", False
     return f"{name}::new()", True
 
 
