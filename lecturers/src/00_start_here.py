@@ -10,7 +10,7 @@
 # - the live pictures of the course: `HeapView`, `Stepper` and `%%kptrace`.
 
 # %% [md] notes
-# 🎤 **Speaker notes.** Say: the kernel has its own `Arc`, `ArcBorrow`, `UniqueArc` and
+# **Speaker notes.** Say: the kernel has its own `Arc`, `ArcBorrow`, `UniqueArc` and
 # `ListArc` because its rules differ from userspace: allocation fails, some code may not
 # sleep, nothing may abort. This course runs a faithful Python model of those types, so every
 # rule can be broken safely and watched. Ask the room: "who has used `std::sync::Arc`? What
@@ -50,7 +50,16 @@
 #     Ok(())
 # }
 # ```
-# The model speaks the same API, one Python line per Rust line:
+# The model speaks the same API: one Python line per Rust line (next slide).
+
+# %% [md] notes
+# **Speaker notes.** Say: read the Rust first; the `?` matters: in the kernel every
+# allocation can fail and the caller decides. Ask: "what does `drop(b)` do to the object if
+# `a` still exists?" Show: the next slide maps each Rust line to a model line; then run the
+# code and point at the two arrows and the count 2.
+
+# %% [md] subslide
+# ## One Python line per Rust line
 #
 # | kernel Rust | the model (`import kernelptr as kp`) |
 # |---|---|
@@ -61,13 +70,7 @@
 # | `let guard = lock.lock();` … `drop(guard);` | `with lock.lock() as guard:` |
 # | `GFP_KERNEL`, `GFP_ATOMIC`, `GFP_NOWAIT` | `kp.GFP_KERNEL`, `kp.GFP_ATOMIC`, `kp.GFP_NOWAIT` |
 
-# %% [md] notes
-# 🎤 **Speaker notes.** Say: read the Rust first, then the table: each Rust line has exactly
-# one model line. The `?` matters: in the kernel every allocation can fail and the caller
-# decides. Ask: "what does `drop(b)` do to the object if `a` still exists?" Show live: run
-# the next cell and point at the two arrows and the count 2.
-
-# %%
+# %% subslide
 import kernelptr as kp
 import widgets
 %load_ext widgets
@@ -96,8 +99,8 @@ view
 #   at its `first` item. The legend under each picture repeats all this.
 
 # %% fragment
-b.drop()                                   # drop(b);
-view
+b.drop()                                   # drop(b);  (the picture above redraws itself)
+a.refcount
 
 # %% [md] subslide
 # ## Your first prediction
@@ -138,7 +141,7 @@ widgets.Predict("After these four lines, what is the refcount of the object `c` 
 # same purpose). A failed allocation creates nothing and changes nothing.
 
 # %% [md] notes
-# 🎤 **Speaker notes.** Say: userspace Rust treats out-of-memory as fatal; the kernel cannot,
+# **Speaker notes.** Say: userspace Rust treats out-of-memory as fatal; the kernel cannot,
 # so every allocating constructor takes flags and returns a `Result`. Ask: "after the failed
 # `Arc::new`, how many objects exist?" Show: the printed error names the rule and the fix;
 # `heap.check()` returning `None` means every invariant still holds.
@@ -164,10 +167,10 @@ heap.alloc_count, heap.check()
 # name)`, `with lock.lock():`).
 
 # %% [md] notes
-# 🎤 **Speaker notes.** Say: a spinlock holder keeps the CPU busy-waiting others; if it
+# **Speaker notes.** Say: a spinlock holder keeps the CPU busy-waiting others; if it
 # slept, the CPU could schedule a task that spins on the same lock forever. Ask the room to
-# vote before anyone commits. Show: the revealed error is the model's version of the kernel's
-# "BUG: sleeping function called from invalid context" splat (`CONFIG_DEBUG_ATOMIC_SLEEP`).
+# vote before anyone commits. Show: after the reveal, read the error's rule and fix aloud and
+# relate them to how the kernel itself reports the bug.
 
 # %%
 def allocate_under_spinlock():
@@ -197,7 +200,7 @@ widgets.DoesItCompile(allocate_under_spinlock, [
 # ```
 
 # %% [md] notes
-# 🎤 **Speaker notes.** Say: a Stepper is the whole story of a cell; the yellow marks what
+# **Speaker notes.** Say: a Stepper is the whole story of a cell; the yellow marks what
 # each step changed. Ask: "at which step is the memory freed, and who frees it?" (whoever
 # drops the last count). Show live: step with the arrow keys; then print the transcript, the
 # same steps written as kernel Rust.
@@ -248,7 +251,7 @@ first.drop()
 # a 💡 hint with a Stepper of what your code did, open at the first step that went wrong.
 
 # %% [md] notes
-# 🎤 **Speaker notes.** Say: the course climbs from one `Arc` to Binder's todo list; every
+# **Speaker notes.** Say: the course climbs from one `Arc` to Binder's todo list; every
 # notebook shows the kernel Rust beside the model. Ask: "which of the table's rules do you
 # expect to matter most for a linked list?" Show: the first exercise; give the room three
 # minutes, then run the check together.
@@ -261,7 +264,7 @@ first.drop()
 # picture, the picture is open at the first step that went wrong.
 
 # %% [md] notes
-# 🎤 **Speaker notes.** Say: the check looks at the steps, not only the result. Ask: "what is
+# **Speaker notes.** Say: the check looks at the steps, not only the result. Ask: "what is
 # the difference between two owners of one object and two objects with the same value?"
 # Show: a wrong try and its picture, if someone volunteers one.
 
@@ -317,7 +320,7 @@ checks.ex00_alloc_in_lock(remember)
 # - Next: `01_arc_and_refcount_t`.
 
 # %% [md] notes
-# 🎤 **Speaker notes.** Say: every later notebook uses these pictures and this API. Ask:
+# **Speaker notes.** Say: every later notebook uses these pictures and this API. Ask:
 # "which flag would you pass inside a spinlock, and what must your code do that it did not
 # have to do with `GFP_KERNEL`?" (leave the answer to exercise 2). Show: the map again if
 # there is time.

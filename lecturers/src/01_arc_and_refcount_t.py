@@ -11,7 +11,7 @@
 #   for a `!Unpin` value.
 
 # %% [md] notes
-# 🎤 **Speaker notes.** Say: the design document behind this course gives exactly two reasons
+# **Speaker notes.** Say: the design document behind this course gives exactly two reasons
 # for a custom `Arc` (saturation, memory model) and two further changes (pinning, no weak
 # references); this notebook takes them one by one. Ask: "what should a kernel do when a
 # reference count overflows?" Collect answers before showing anything. Show: the clone/drop
@@ -37,15 +37,15 @@
 #     Ok(())
 # } // `a` goes out of scope here: the last count, the Job is dropped and freed
 # ```
-# The quiz below plays the same steps in the model and stops before two of them: predict the
-# count, commit, then see the step.
+# The quiz on the next slide plays the same steps in the model and stops before two of them:
+# predict the count, commit, then see the step.
 
 # %% [md] notes
-# 🎤 **Speaker notes.** Say: a clone never allocates; it only bumps the count in the
+# **Speaker notes.** Say: a clone never allocates; it only bumps the count in the
 # `ArcInner` that every handle points at. Ask the room to call out the count before each
 # step. Show: step through with the quiz; then open the full Stepper.
 
-# %%
+# %% subslide
 import kernelptr as kp
 import widgets
 
@@ -65,7 +65,7 @@ widgets.StepQuiz(rec, {2: widgets.ask.refcount("a"), 4: widgets.ask.refcount("a"
 
 # %% [md] subslide
 # ## Does this compile?
-# `drop(c)` *moves* `c` into `drop`: afterwards `c` is no longer yours.
+# The model's `c.drop()` is Rust's `drop(c)`.
 # ```rust
 # let a = Arc::new(Job { name: "build", prio: 0 }, GFP_KERNEL)?;
 # let c = a.clone();
@@ -132,22 +132,12 @@ checks.ex01_predict_count(PREDICTED)
 #     }
 # }
 # ```
-# Userspace (`library/alloc/src/sync.rs`), paraphrased: the check is on the *old* count too.
-# ```rust fragment=impl-items
-# fn clone(&self) -> Arc<T> {
-#     let old = self.inner().strong.fetch_add(1, Ordering::Relaxed);
-#     if old > MAX_REFCOUNT {   // MAX_REFCOUNT == isize::MAX
-#         abort();              // the whole process dies: no unwinding, no recovery
-#     }
-#     unsafe { Self::from_inner(self.ptr) }
-# }
-# ```
 
 # %% [md] notes
-# 🎤 **Speaker notes.** Say: both check the old value after an unconditional add, so neither
-# pays for a compare-and-swap loop. What differs is the reaction: the kernel cannot abort, and
-# freeing early would be a use-after-free, so it gives up on the object and leaks it. Ask:
-# "why is a leak the safe choice?" Show: the constants, then the prediction.
+# **Speaker notes.** Say: `refcount_inc` checks the old value after an unconditional add, so
+# it pays for no compare-and-swap loop. The kernel cannot abort, and freeing early would be a
+# use-after-free, so it gives up on the object and leaks it. Ask: "why is a leak the safe
+# choice?" Show: the constants, then the prediction.
 
 # %%
 kp.REFCOUNT_MAX, kp.REFCOUNT_SATURATED, hex(kp.REFCOUNT_SATURATED & 0xFFFF_FFFF)
@@ -199,6 +189,12 @@ heap.free_count, [hex(o.address) for o in heap.leaks()], heap.warnings
 # returns false. C's `enum refcount_saturation_type` has five kinds; the two overflows share
 # one message. Each kind is its own `WARN_ONCE` in `refcount_warn_saturate`: the first
 # occurrence is logged, later ones of the same kind are silent (the counter still saturates).
+# Rust reaches them through `kernel::sync::Refcount` (`rust/kernel/sync/refcount.rs`):
+# ```rust
+# let r = Refcount::new(1);
+# r.dec(); // C refcount_dec: a plain decrement must never reach 0 (REFCOUNT_DEC_LEAK)
+# r.inc(); // C refcount_inc on a saturated count: stays saturated (REFCOUNT_ADD_OVF)
+# ```
 
 # %%
 [(kind.value, kind.text) for kind in kp.SaturationKind]
@@ -225,7 +221,17 @@ with warnings.catch_warnings():
 # %% [md] slide
 # ## std's `Arc` aborts, at exactly which clone?
 # `std::sync::Arc::clone` aborts only when the count *before* the increment is greater than
-# `isize::MAX`. The model (`kp.StdArc`) follows it. Userspace Rust:
+# `isize::MAX`. The model (`kp.StdArc`) follows it. `library/alloc/src/sync.rs`, paraphrased:
+# ```rust fragment=impl-items
+# fn clone(&self) -> Arc<T> {
+#     let old = self.inner().strong.fetch_add(1, Ordering::Relaxed);
+#     if old > MAX_REFCOUNT {   // MAX_REFCOUNT == isize::MAX
+#         abort();              // the whole process dies: no unwinding, no recovery
+#     }
+#     unsafe { Self::from_inner(self.ptr) }
+# }
+# ```
+# Userspace Rust:
 # ```rust
 # let s = Arc::new(Job { name: "userspace", prio: 0 });
 # /* ... clones until the strong count is exactly isize::MAX ... */
@@ -233,10 +239,10 @@ with warnings.catch_warnings():
 # ```
 
 # %% [md] notes
-# 🎤 **Speaker notes.** Say: std checks the old count, so the clone *at* `isize::MAX` still
-# succeeds, and the next one aborts. No real program reaches this (each clone needs memory to
-# live in), which is why std can afford to abort; the kernel cannot afford to abort ever.
-# Ask the room before committing. Show: the next cell, the abort one clone later.
+# **Speaker notes.** Say: no real program reaches this count (each clone needs memory to
+# live in), which is why std can afford to abort; the kernel can never abort. Ask the room to
+# commit first. After the reveal: point at the count std compares with its limit, then run the
+# next cell, one clone later.
 
 # %%
 def std_clone_at_isize_max():
@@ -292,9 +298,18 @@ checks.ex01_saturate(saturate)
 # C and Rust code share objects and counters. So the kernel's `Arc` does not count with
 # `core::sync::atomic`: it calls C's `refcount_inc` and `refcount_dec_and_test` (through
 # `bindings`, wrapped by `kernel::sync::Refcount`), and kernel Rust's own atomics
-# (`kernel::sync::atomic`) are built to match kernel C, not LLVM's intrinsics.
-#
-# What must a decrement guarantee? Two CPUs share one `Job`:
+# (`kernel::sync::atomic`) have the semantics of their C counterparts, implemented the way
+# kernel C does them (the C functions or `asm!`), not with LLVM's atomic intrinsics.
+
+# %% [md] notes
+# **Speaker notes.** Say: the count protects the *memory*, so the decrement must also order
+# the accesses to that memory, and C and Rust must agree on how. Ask: "what could go wrong
+# if Rust and C code used two different models on one counter?" Show: the two-CPU table on
+# the next slide; draw it on the board.
+
+# %% [md] subslide
+# ## What must a decrement guarantee?
+# Two CPUs share one `Job`:
 #
 # | step | CPU 0 (owns `a`) | CPU 1 (owns `b`) | count |
 # |---|---|---|---|
@@ -306,18 +321,14 @@ checks.ex01_saturate(saturate)
 # - **Release** (step 2): everything CPU 0 did to the object (step 1) happens before its
 #   decrement. Without it, CPU 0's write could land after step 4: into freed memory.
 # - **Acquire** (step 3, only on the path that reaches zero): CPU 1 sees all of that before
-#   it destroys and frees. Without it, the destructor could read stale fields, or the free
-#   could be reordered before CPU 1's own last accesses.
-
-# %% [md] notes
-# 🎤 **Speaker notes.** Say: the count protects the *memory*, so the decrement must also
-# order the accesses to that memory. Draw the two-CPU table on the board. Ask: "why does the
-# increment in `clone` need no ordering at all?" (the prediction below asks it). Say clearly:
-# the model runs one operation at a time and cannot show a reordering; it states the rule.
+#   it destroys and frees. Without it, the destructor's reads (or the free itself) could be
+#   performed before the decrement and miss CPU 0's last update.
+#
+# Does the increment in `clone` need an ordering too? A prediction after the code asks it.
 
 # %% [md] subslide
-# ## The same guarantee, written in two memory models
-# std (`library/alloc/src/sync.rs`), C++ model, paraphrased:
+# ## std's `Drop for Arc`: the C++ memory model
+# `library/alloc/src/sync.rs`, paraphrased:
 # ```rust
 # impl<T: ?Sized> Drop for Arc<T> {
 #     fn drop(&mut self) {
@@ -331,7 +342,10 @@ checks.ex01_saturate(saturate)
 #     }
 # }
 # ```
-# The kernel (`rust/kernel/sync/arc.rs` and `rust/kernel/sync/refcount.rs`), LKMM, paraphrased:
+
+# %% [md] subslide
+# ## The kernel's `Drop for Arc`: the LKMM, through C
+# `rust/kernel/sync/arc.rs` and `rust/kernel/sync/refcount.rs`, paraphrased:
 # ```rust
 # impl<T: ?Sized> Drop for Arc<T> {
 #     fn drop(&mut self) {
@@ -353,6 +367,9 @@ checks.ex01_saturate(saturate)
 #     }
 # }
 # ```
+
+# %% [md] subslide
+# ## Predict: what does the increment need?
 # **What the model can and cannot show.** The model is one simulated CPU running one
 # operation at a time: nothing is ever reordered, so it cannot show a memory-ordering bug.
 # It records what each operation guarantees in the kernel (`kp.Refcount.ORDERING`).
@@ -393,7 +410,7 @@ widgets.Predict("`Arc::clone` calls `refcount_inc`. Which ordering does the kern
 # ```
 
 # %% [md] notes
-# 🎤 **Speaker notes.** Say: kernel objects are numerous and small, and nobody in the kernel
+# **Speaker notes.** Say: kernel objects are numerous and small, and nobody in the kernel
 # needed `Weak`; dropping it halves the header. Ask: "for a `u64` payload, how many bytes does
 # each header cost after padding?" Show: the numbers, then the chart.
 
@@ -455,7 +472,7 @@ checks.ex01_header_bytes(arc_inner_sizes)
 # say what Rust derives; assigning through an `Arc` raises `kp.MutabilityError`.
 
 # %% [md] notes
-# 🎤 **Speaker notes.** Say: "pinned" is a promise that the value stays at its address until
+# **Speaker notes.** Say: "pinned" is a promise that the value stays at its address until
 # it is dropped; an `Arc` keeps it simply by never handing out `&mut T`. Ask: "which fields of
 # a kernel struct would make it `!Unpin`?" Show: `not_unpin_because` naming the field, then
 # the refused assignment.
@@ -481,8 +498,7 @@ with kp.expect_error(kp.MutabilityError):
 # ## Back to one owner: `into_unique_or_drop` gives `Pin<UniqueArc<T>>`
 # `Arc::into_unique_or_drop(a)` returns the object as a `UniqueArc` if `a` was the last
 # owner, else drops `a` and returns `None`. The value was pinned while it was shared, and
-# pinning is forever, so the result is `Pin<UniqueArc<T>>`. `Pin` hands out `&mut T` only
-# for `Unpin` types: a plain `Job` can be assigned through it, a `Request` cannot.
+# pinning is forever, so the result is `Pin<UniqueArc<T>>`. May the only owner assign?
 # ```rust
 # let d = Arc::new(Request { name: "io", prio: 0, _pin: PhantomPinned }, GFP_KERNEL)?;
 # if let Some(mut u) = Arc::into_unique_or_drop(d) {
@@ -491,9 +507,9 @@ with kp.expect_error(kp.MutabilityError):
 # ```
 
 # %% [md] notes
-# 🎤 **Speaker notes.** Say: a `UniqueArc` is normally mutable (notebook 02), but not when it
-# came out of an `Arc`. Ask the room to commit before revealing. Show: then the fix, a pin
-# projection, in the Stepper.
+# **Speaker notes.** Say: `into_unique_or_drop` is how code gets the only owner back, for
+# example to reuse an object. Ask the room to commit before revealing. Show: after the reveal,
+# the way through, a pin projection, in the Stepper.
 
 # %%
 def assign_through_pinned_unique():
@@ -510,9 +526,10 @@ widgets.DoesItCompile(assign_through_pinned_unique, [
          "what type does `into_unique_or_drop` return, and is `Request` `Unpin`?"])
 
 # %% [md] subslide
-# The way through is a **pin projection**: `#[pin_data]` generates `project()`, which gives
-# `&mut` to each plain field and keeps the `#[pin]` fields pinned (`u.project().prio = 5` in
-# the model). A `Job`, being `Unpin`, needs none.
+# `Pin` hands out `&mut T` only for `Unpin` types: a plain `Job` can be assigned through a
+# `Pin<UniqueArc<Job>>`, a `Request` cannot. The way through is a **pin projection**:
+# `#[pin_data]` generates `project()`, which gives `&mut` to each plain field and keeps the
+# `#[pin]` fields pinned (`u.project().prio = 5` in the model).
 # ```rust
 # if let Some(mut u) = Arc::into_unique_or_drop(d) {
 #     *u.as_mut().project().prio = 5;   // a plain field: fine
@@ -555,7 +572,7 @@ print(rec.rust())
 # - Next: `02_arcborrow_and_uniquearc`.
 
 # %% [md] notes
-# 🎤 **Speaker notes.** Say: the two reasons (saturation, LKMM) are why the kernel could not
+# **Speaker notes.** Say: the two reasons (saturation, LKMM) are why the kernel could not
 # reuse std's `Arc`; the two other changes (no weak, pinned) make it smaller and fit C
 # objects. Ask: "which of the four would you miss first in a driver?" Show: back to the
 # two-CPU table if questions remain about ordering.

@@ -10,7 +10,7 @@
 # - which `UniqueArc`s are pinned (`Pin<UniqueArc<T>>`) and what you may still assign.
 
 # %% [md] notes
-# 🎤 **Speaker notes.** Say: the design document introduces two helper types next to the
+# **Speaker notes.** Say: the design document introduces two helper types next to the
 # kernel's `Arc`: `ArcBorrow`, a borrow that is one pointer instead of two, and `UniqueArc`,
 # the mutable, not-yet-shared `Arc` that lets code allocate before taking a spinlock. Ask:
 # "how do you pass an `Arc` to a function that only *might* keep it?" Show: the two layouts
@@ -35,7 +35,7 @@
 # ```
 
 # %% [md] notes
-# 🎤 **Speaker notes.** Say: both are "a borrow that can become an owner"; the `ArcBorrow`
+# **Speaker notes.** Say: both are "a borrow that can become an owner"; the `ArcBorrow`
 # is simply one pointer shorter, and it is `Copy`. Ask: "what would the picture of a
 # `&Arc<Job>` look like?" (an arrow to an arrow). Show: in the quiz, the dashed arrow of `b`
 # goes straight to the object, like `a`'s.
@@ -84,10 +84,6 @@ widgets.StepQuiz(rec, {1: widgets.ask.refcount("a"), 2: widgets.ask.refcount("a"
 #         self.into() // only now is a count taken
 #     }
 # }
-#
-# fn call_it(a: &Arc<Work>) -> Arc<Work> {
-#     a.requeue()
-# }
 # ```
 # In the model a trait is a class deriving `kp.Trait`; the receiver is the annotation of
 # `self`.
@@ -104,6 +100,15 @@ class Work:
     def requeue(self: "kp.ArcBorrow[Self]"):
         return self.clone_arc()              # self.into()
 
+# %% [md] subslide
+# ## Does this compile? Calling it on an `Arc`
+# ```rust
+# fn call_it(a: &Arc<Work>) -> Arc<Work> {
+#     a.requeue()
+# }
+# ```
+
+# %%
 def call_it():
     a = kp.Arc.new(Work("flush"), kp.GFP_KERNEL)
     return a.requeue()
@@ -165,7 +170,7 @@ widgets.DoesItCompile(upgrade_after_drop, [
 # (`rust/kernel/sync/arc.rs`: `UniqueArc::new_uninit`, `UniqueArc<MaybeUninit<T>>::write`.)
 
 # %% [md] notes
-# 🎤 **Speaker notes.** Say: this is the pattern the design document gives for "we cannot
+# **Speaker notes.** Say: this is the pattern the design document gives for "we cannot
 # allocate while holding a spinlock": make the fallible, sleeping step first, and keep only
 # infallible steps under the lock. Ask: "if `new_uninit` fails, what must the function undo?"
 # (nothing: the lock was never taken). Show: step through; watch the lock banner appear and
@@ -200,8 +205,7 @@ with kp.expect_error(kp.AllocError):
 heap.in_atomic(), slot, heap.alloc_count
 
 # %% [md] subslide
-# ## Does this compile? Allocating after the lock
-# A `UniqueArc` is still a kernel allocation:
+# ## Does this compile? A `UniqueArc` made after the lock is taken
 # ```rust
 # let mut guard = slot.lock();
 # let u = UniqueArc::new(Job { name: "too late", prio: 0 }, GFP_KERNEL)?;
@@ -250,7 +254,7 @@ heap.alloc_count, heap.check()
 # it on two registries and watches which steps run under the lock.
 
 # %% [md] notes
-# 🎤 **Speaker notes.** Say: the value depends on the state protected by the lock, so it can
+# **Speaker notes.** Say: the value depends on the state protected by the lock, so it can
 # only be written under the lock; the allocation does not depend on it. Ask: "which step may
 # fail, and where must it be?" Show: a wrong try (allocating inside the lock) and the check's
 # picture open at that step.
@@ -312,7 +316,15 @@ checks.ex02_make_pair(make_pair)
 # | `UniqueArc::new_uninit(flags)?`, then `u.pin_init_with(init)?` | `Pin<UniqueArc<T>>` | only `project()` |
 # | `Pin::from(u)` | `Pin<UniqueArc<T>>` | only `project()` |
 # | `Arc::into_unique_or_drop(a)` | `Option<Pin<UniqueArc<T>>>` | only `project()` |
-#
+
+# %% [md] notes
+# **Speaker notes.** Say: pinning starts at a chosen moment and lasts for the rest of the
+# value's life; before it, a `!Unpin` value may still move, so plain assignment is fine.
+# Ask: "why may a `UniqueArc<Request>` assign, but a `Pin<UniqueArc<Request>>` not?" Show:
+# the types on the handles in the Stepper (bold: the only owner), then the refused assignment.
+
+# %% [md] subslide
+# ## Pinning a `UniqueArc`, in Rust and in the model
 # ```rust
 # let mut u = UniqueArc::new(Request { name: "a", prio: 0, _pin: PhantomPinned }, GFP_KERNEL)?;
 # u.prio = 1;                        // UniqueArc<Request>: DerefMut
@@ -322,12 +334,6 @@ checks.ex02_make_pair(make_pair)
 # ```
 # The model: `kp.UniqueArc.new` (mutable, unpinned), `kp.UniqueArc.pin_init`,
 # `u.pin_init_with(v)`, `u.into_pin()` (pinned), `u.project()`.
-
-# %% [md] notes
-# 🎤 **Speaker notes.** Say: pinning starts at a chosen moment and lasts for the rest of the
-# value's life; before it, a `!Unpin` value may still move, so plain assignment is fine.
-# Ask: "why may a `UniqueArc<Request>` assign, but a `Pin<UniqueArc<Request>>` not?" Show:
-# the types on the handles in the Stepper (bold: the only owner), then the refused assignment.
 
 # %%
 @kp.struct
@@ -368,7 +374,7 @@ with kp.expect_error(kp.MutabilityError):
 # - Next: `03_intrusive_lists`.
 
 # %% [md] notes
-# 🎤 **Speaker notes.** Say: these two types are what make the next notebooks possible: lists
+# **Speaker notes.** Say: these two types are what make the next notebooks possible: lists
 # hand out `ArcBorrow`s while iterating, and items are allocated as `UniqueArc`s before being
 # pushed under a lock. Ask: "where in a driver would you allocate before a lock?" Show: the
 # allocate-then-lock Stepper again if time allows.
