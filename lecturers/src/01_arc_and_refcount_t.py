@@ -220,8 +220,8 @@ with warnings.catch_warnings():
 
 # %% [md] slide
 # ## std's `Arc` aborts, at exactly which clone?
-# `std::sync::Arc::clone` aborts only when the count *before* the increment is greater than
-# `isize::MAX`. The model (`kp.StdArc`) follows it. `library/alloc/src/sync.rs`, paraphrased:
+# Userspace Rust aborts when the count grows too large; read its check exactly (the model,
+# `kp.StdArc`, follows it). `library/alloc/src/sync.rs`, paraphrased:
 # ```rust fragment=impl-items
 # fn clone(&self) -> Arc<T> {
 #     let old = self.inner().strong.fetch_add(1, Ordering::Relaxed);

@@ -75,6 +75,10 @@ widgets.StepQuiz(rec, {1: widgets.ask.refcount("a"), 2: widgets.ask.refcount("a"
 # a count only if it needs to keep the object (say, to queue it again). Notebook 05 shows why
 # the kernel needs such receivers on traits (dynamic dispatch happens only through `self`).
 # ```rust
+# struct Work {
+#     name: &'static str,
+# }
+#
 # trait Requeue {
 #     fn requeue(self: ArcBorrow<'_, Self>) -> Arc<Self>;
 # }
