@@ -37,7 +37,23 @@ _EDGE_STYLE = {    # handle kind -> edge attributes
 
 def cluster_title(cluster: str) -> str:
     """The title text of one of the clusters (`stack frame (your variables)`, ...)."""
-    return _CLUSTERS[cluster]["label"]
+    return _cluster_attrs(cluster)["label"]
+
+
+_FRAME = "cluster_frame_"
+
+
+def frame_cluster(frame: str) -> str:
+    """The cluster of the handles of Python frame `frame` (`""`: module level, the stack
+    frame cluster; else one cluster per active function call, as Python Tutor draws)."""
+    return _STACK if not frame else _FRAME + frame.encode("utf-8").hex()
+
+
+def _cluster_attrs(cluster: str) -> dict:
+    if cluster.startswith(_FRAME):
+        name = bytes.fromhex(cluster[len(_FRAME):]).decode("utf-8")
+        return dict(_CLUSTERS[_STACK], label=f"{name}(): its local variables")
+    return _CLUSTERS[cluster]
 
 
 @dataclass
@@ -52,6 +68,8 @@ class Scene:
     edges: list = field(default_factory=list)      # (tail, head, attrs)
     caption: str = ""                              # HTML text above the legend
     legend: bool = True
+    attrs: dict = field(default_factory=dict)      # graph attributes over the defaults
+    ranks: list = field(default_factory=list)      # (cluster, [names]) drawn at one rank
 
     def node(self, name, cluster, **attrs):
         self.nodes[name] = (cluster, attrs)
@@ -63,8 +81,9 @@ class Scene:
         """The graph; with `positions` ({node: (x, y)} in points) and `boxes` ({cluster: bb})
         it is a pinned graph for `neato -n2` instead of a graph for `dot` to lay out."""
         g = graphviz.Digraph("heap")
-        g.attr(rankdir="LR", nodesep="0.35", ranksep="0.9", fontname=FONT,
-               fontsize=str(FONT_SIZE), pad="0.3", bgcolor="white", outputorder="edgesfirst")
+        g.attr(**{**dict(rankdir="LR", nodesep="0.35", ranksep="0.9", fontname=FONT,
+                         fontsize=str(FONT_SIZE), pad="0.3", bgcolor="white",
+                         outputorder="edgesfirst"), **self.attrs})
         label = _graph_label(self.caption, self.legend)
         if label:
             g.attr(label=label, labelloc="b", labeljust="l")
@@ -79,6 +98,9 @@ class Scene:
                     continue
                 attrs = dict(attrs, pos="%.2f,%.2f!" % positions[name])
             by_cluster.setdefault(cluster, []).append((name, attrs))
+        ranks: dict = {}
+        for cluster, names in (self.ranks if positions is None else ()):
+            ranks.setdefault(cluster, []).append(names)
         for cluster, members in by_cluster.items():
             if cluster is None:
                 for name, attrs in members:
@@ -86,12 +108,17 @@ class Scene:
                 continue
             with g.subgraph(name=cluster) as sub:
                 sub.attr(fontname=FONT, fontsize=str(FONT_SIZE), labeljust="l",
-                         **_CLUSTERS[cluster])
+                         **_cluster_attrs(cluster))
                 if boxes and cluster in boxes:
                     # neato -n2 misplaces cluster labels: the title is a pinned node instead.
                     sub.attr(bb=boxes[cluster], label="")
                 for name, attrs in members:
                     sub.node(name, **attrs)
+                for names in ranks.get(cluster, ()):
+                    with sub.subgraph() as same:
+                        same.attr(rank="same")
+                        for name in names:
+                            same.node(name)
         for tail, head, attrs in self.edges:
             if positions is not None and (_base(tail) not in positions
                                           or _base(head) not in positions):
@@ -168,8 +195,8 @@ class _Before:
     def __init__(self, previous):
         self.any = previous is not None
         self.objects = {o.address: o for o in previous.objects} if previous else {}
-        self.handles = {h.label: h for h in previous.handles} if previous else {}
-        self.lists = {x.label: x for x in previous.lists} if previous else {}
+        self.handles = {h.key: h for h in previous.handles} if previous else {}
+        self.lists = {x.key: x for x in previous.lists} if previous else {}
         self.raws = {r.label: r for r in previous.raw_pointers} if previous else {}
 
     def changed(self, table, key, value) -> bool:
@@ -186,10 +213,16 @@ def _grey(text: str, grey: bool) -> str:
 
 
 # -- handles and raw pointers ---------------------------------------------------------------
+def _named(prefix, thing) -> str:
+    """The node of a handle or list: by its label, and its Python frame when not global."""
+    frame = getattr(thing, "frame", "")
+    return node_id(prefix, f"{frame}/{thing.label}" if frame else thing.label)
+
+
 def _handle(scene, h, before, name=None):
-    name = name or node_id("h", h.label)
+    name = name or _named("h", h)
     live = h.state == "live"
-    changed = before.changed("handles", h.label, h)
+    changed = before.changed("handles", h.key, h)
     title = f"<B>{html(h.label)}</B>: {html(h.type_str)}"
     colour = id_colour(h.id) if h.kind == "ListArc" else "black"
     if not live:
@@ -201,7 +234,7 @@ def _handle(scene, h, before, name=None):
                 f'<TR><TD PORT="d"{border}>data</TD><TD PORT="v"{border}>vtable</TD></TR>')
     else:
         rows = f'<TR><TD PORT="d"{border}{_bg(changed)}>{title}</TD></TR>'
-    scene.node(name, _STACK, label=f"<{_TABLE}{rows}</TABLE>>")
+    scene.node(name, frame_cluster(h.frame), label=f"<{_TABLE}{rows}</TABLE>>")
     if not live or h.target is None:
         return
     style = dict(_EDGE_STYLE.get(h.kind, _EDGE_STYLE["Arc"]))
@@ -234,9 +267,9 @@ def _raw(scene, p, before, type_name):
 
 # -- lists ------------------------------------------------------------------------------------
 def _list(scene, lst, before):
-    name = node_id("list", lst.label)
+    name = _named("list", lst)
     colour = id_colour(lst.id)
-    changed = before.changed("lists", lst.label, lst)
+    changed = before.changed("lists", lst.key, lst)
     title = f"<B>{html(lst.label)}</B>: List&lt;{html(lst.type_name)}, {lst.id}&gt;"
     first = "first" if lst.items else "first: null"
     if lst.dropped:
@@ -248,7 +281,7 @@ def _list(scene, lst, before):
         # A cursor sits between two items; it is drawn pointing at the item after it.
         where = "cursor: next ▸" if cursor[0] is not None else "cursor: at the back"
         rows += f'<TR><TD PORT="c" COLOR="{colour}"><I>{where}</I></TD></TR>'
-    scene.node(name, _STACK, label=f"<{_TABLE}{rows}</TABLE>>")
+    scene.node(name, frame_cluster(lst.frame), label=f"<{_TABLE}{rows}</TABLE>>")
     if lst.items and not lst.dropped:
         scene.edge(f"{name}:f:e", f"{node_id('obj', f'{lst.items[0]:x}')}:l{lst.id}:w",
                    color=colour, penwidth="2.5")   # the cell it leaves says `first`
