@@ -59,7 +59,7 @@ def test_panels_show_source_line_and_current_event(rec):
     assert event.op in s._title.value
     assert "q.push_back(a)" in s._source.value and "→" in s._source.value
     assert "▶" in s._log.value and event.op in s._log.value.split("▶")[1]
-    assert s._graph.value == widgets.render.fit(s.svg(5))
+    assert s._graph.value == widgets.render.fit(s.drawing.picture(5))
 
 
 def test_play_and_speed_controls_exist(rec):
@@ -73,11 +73,13 @@ def test_frames_are_rendered_once(rec, monkeypatch):
     SVG cache emptied."""
     s = widgets.Stepper(rec)
     svgs = [s.svg(i) for i in range(len(s))]
+    pictures = [s.drawing.picture(i) for i in range(len(s))]
     render_mod._CACHE.clear()
     monkeypatch.setattr(render_mod.graphviz, "pipe", lambda *a, **k: pytest.fail("dot ran"))
     for i in reversed(range(len(s))):
         s.index = i
         assert s.svg() == svgs[i]
+        assert s._graph.value == widgets.render.fit(pictures[i])
 
 
 def test_layout_is_stable_between_consecutive_frames(rec):

@@ -69,6 +69,7 @@ class Scene:
     caption: str = ""                              # HTML text above the legend
     legend: bool = True
     attrs: dict = field(default_factory=dict)      # graph attributes over the defaults
+    legend_columns: int = 5                        # legend entries per row
     ranks: list = field(default_factory=list)      # (cluster, [names]) drawn at one rank
 
     def node(self, name, cluster, **attrs):
@@ -84,7 +85,7 @@ class Scene:
         g.attr(**{**dict(rankdir="LR", nodesep="0.35", ranksep="0.9", fontname=FONT,
                          fontsize=str(FONT_SIZE), pad="0.3", bgcolor="white",
                          outputorder="edgesfirst"), **self.attrs})
-        label = _graph_label(self.caption, self.legend)
+        label = _graph_label(self.caption, self.legend, self.legend_columns)
         if label:
             g.attr(label=label, labelloc="b", labeljust="l")
         if positions is not None:
@@ -430,27 +431,36 @@ def _banner(snapshot):
     return f"<{_TABLE}{''.join(rows)}</TABLE>>"
 
 
-def _graph_label(caption, legend):
+def _graph_label(caption, legend, columns=5):
     rows = []
     if caption:
-        rows.append(f'<TR><TD ALIGN="LEFT" COLSPAN="5"><B>{caption}</B></TD></TR>')
+        rows.append(f'<TR><TD ALIGN="LEFT" COLSPAN="{columns}" BALIGN="LEFT"><B>{caption}</B></TD></TR>')
     if legend:
-        rows.append(_LEGEND)
+        rows.extend(_legend_rows(columns))
     if not rows:
         return ""
     return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="3">{"".join(rows)}</TABLE>>'
 
 
-_LEGEND = (
-    '<TR><TD ALIGN="LEFT">━━ Arc (owns a count)</TD>'
-    '<TD ALIGN="LEFT">╍╍ ArcBorrow (borrows)</TD>'
-    '<TD ALIGN="LEFT"><B>▬▬ UniqueArc</B>&#160;(only owner)</TD>'
-    '<TD ALIGN="LEFT">┈┈ raw pointer (*const T)</TD>'
-    f'<TD ALIGN="LEFT"><FONT COLOR="{id_colour(0)}">━━ ID 0</FONT>&#160;'
-    f'<FONT COLOR="{id_colour(1)}">━━ ID 1</FONT>: ListArc, first/next (prev thinner)</TD></TR>'
-    f'<TR><TD ALIGN="LEFT" BGCOLOR="{CHANGED}">changed since last step</TD>'
-    f'<TD ALIGN="LEFT" BGCOLOR="{SATURATED}"><FONT COLOR="white">SATURATED refcount</FONT></TD>'
-    f'<TD ALIGN="LEFT"><FONT COLOR="{GREY}"><S>freed / moved</S></FONT></TD>'
-    '<TD ALIGN="LEFT">fat pointer: data | vtable</TD>'
-    '<TD ALIGN="LEFT">ffff8880…1040 = 0xffff888000001040</TD></TR>'
+#: The legend's entries in reading order: (background colour or "", graphviz HTML-like
+#: text). Pictures lay them out in rows (`Scene.legend_columns`); widgets show them as HTML.
+LEGEND = (
+    ("", "━━ Arc (owns a count)"),
+    ("", "╍╍ ArcBorrow (borrows)"),
+    ("", "<B>▬▬ UniqueArc</B>&#160;(only owner)"),
+    ("", "┈┈ raw pointer (*const T)"),
+    ("", f'<FONT COLOR="{id_colour(0)}">━━ ID 0</FONT>&#160;'
+         f'<FONT COLOR="{id_colour(1)}">━━ ID 1</FONT>: ListArc, first/next (prev thinner)'),
+    (CHANGED, "changed since last step"),
+    (SATURATED, '<FONT COLOR="white">SATURATED refcount</FONT>'),
+    ("", f'<FONT COLOR="{GREY}"><S>freed / moved</S></FONT>'),
+    ("", "fat pointer: data | vtable"),
+    ("", "ffff8880…1040 = 0xffff888000001040"),
 )
+
+
+def _legend_rows(columns: int) -> list:
+    cells = [f'<TD ALIGN="LEFT"{f" BGCOLOR={chr(34)}{bg}{chr(34)}" if bg else ""}>{text}</TD>'
+             for bg, text in LEGEND]
+    return ["<TR>" + "".join(cells[i:i + columns]) + "</TR>"
+            for i in range(0, len(cells), columns)]

@@ -1,23 +1,95 @@
-"""The text panels beside the graph: a frame's caption, its source line and the event log."""
+"""The text beside a picture: a frame's caption, its source line and Rust statement, the
+event log and the legend, in the learner's words (variable names, short addresses)."""
 
 from __future__ import annotations
 
 import html as _html
 import linecache
+import re
 
-from .style import CHANGED
+from .style import CHANGED, abbreviate
 
-__all__ = ["caption", "source_html", "log_html", "source_of"]
+__all__ = ["caption", "describe", "rust_of", "source_html", "log_html", "legend_html",
+           "source_of", "Narrator"]
 
-_PRE = ('<pre style="font-family:monospace;font-size:14px;line-height:1.35;margin:0;'
-        'padding:6px;background:#FAFAFA;border:1px solid #DDD;overflow:auto">')
+_PRE = ('<pre class="kp-code" style="font-family:monospace;font-size:13px;line-height:1.35;'
+        'margin:0;padding:4px 6px;background:#FAFAFA;border:1px solid #DDD;'
+        'white-space:pre-wrap;overflow-wrap:anywhere">')
+#: `Job @0xffff888000001000` (a type, then an address) or a bare `0xffff888000001000`.
+_ADDRESS = re.compile(r"(?:(?P<type>[A-Za-z_][\w:]*(?:<[^@;]*?>)?) @)?0x(?P<hex>[0-9a-f]{9,16})\b")
+_TEMPORARY = re.compile(r"^[a-z:]+#\d+$")     # the model's label for an unnamed handle
+
+
+def rust_of(event) -> str:
+    """The kernel Rust statement an event models (`""` when the model gives none)."""
+    return getattr(event, "rust", "") or ""
+
+
+def _names(snapshot) -> dict:
+    """address -> the first variable naming it in `snapshot`: live handles (object address),
+    raw pointers (their own address)."""
+    found: dict = {}
+    if snapshot is None:
+        return found
+    for h in snapshot.handles:
+        if h.state == "live" and h.target is not None and not _TEMPORARY.match(h.label):
+            found.setdefault(h.target, h.label)
+    for r in snapshot.raw_pointers:
+        if not _TEMPORARY.match(r.label) and not r.label.startswith("raw@"):
+            found.setdefault(r.address, r.label)
+    return found
+
+
+def describe(event, snapshot=None, previous=None) -> str:
+    """`event.summary` in the learner's words: every address is shortened
+    (`ffff8880…1000`) and named after the variable that holds it, in the frame after the
+    event or else the one before (`a's Job @ffff8880…1000`, `at ffff8880…1000 (a)`).
+
+    >>> from kernelptr import Event, HandleSnap, Snapshot
+    >>> e = Event(3, "List::push_back", "Job @0xffff888000001000 linked at the back", (0xffff888000001000,))
+    >>> before = Snapshot(2, handles=(HandleSnap("a", "ListArc", "Job", 0xffff888000001000, id=0),))
+    >>> describe(e, Snapshot(3), before)
+    "a's Job @ffff8880…1000 linked at the back"
+    """
+    after, earlier = _names(snapshot), _names(previous)
+
+    def name(m):
+        address = int(m.group("hex"), 16)
+        who = after.get(address) or earlier.get(address)
+        short = abbreviate(address)
+        if m.group("type"):
+            return f"{who}'s {m.group('type')} @{short}" if who else f"{m.group('type')} @{short}"
+        return f"{short} ({who})" if who else short
+
+    return _ADDRESS.sub(name, event.summary)
+
+
+class Narrator:
+    """The words of a recording's frames, each worked out once: `line(i)` is the event log
+    line of frame `i`, `caption(i)` its caption (`step 3/12 · Arc::clone: …`)."""
+
+    def __init__(self, recording):
+        self.recording = recording
+        self._lines: dict = {}
+
+    def line(self, i: int) -> str:
+        if i not in self._lines:
+            frames = self.recording.frames
+            event = frames[i].event
+            previous = frames[i - 1].snapshot if i > 0 else None
+            self._lines[i] = f"[{event.step}] {event.op}: " + describe(
+                event, frames[i].snapshot, previous)
+        return self._lines[i]
+
+    def caption(self, i: int) -> str:
+        n = len(self.recording.frames)
+        return f"step {i + 1}/{n} · " + self.line(i).split("] ", 1)[1]
 
 
 def caption(recording, i: int) -> str:
-    """`step 3/12 · Arc::clone: refcount 1 -> 2` for frame `i` (plain text)."""
-    event = recording.frames[i].event
-    text = f"step {i + 1}/{len(recording.frames)} · {event.op}: {event.summary}"
-    return text if len(text) <= 100 else text[:99] + "…"
+    """`step 3/12 · Arc::clone: a's Job @ffff8880…1000: refcount 1 -> 2` for frame `i`
+    (plain text, whole: the page wraps it, nothing cuts it)."""
+    return Narrator(recording).caption(i)
 
 
 def source_of(recording, i: int) -> tuple[list, int]:
@@ -29,36 +101,65 @@ def source_of(recording, i: int) -> tuple[list, int]:
     return lines, line
 
 
-def source_html(recording, i: int, context: int = 12) -> str:
-    """The code around frame `i`'s line, that line marked with an arrow and a yellow band."""
+def source_html(recording, i: int, context: int = 6) -> str:
+    """The code around frame `i`'s line, that line marked with an arrow and a yellow band;
+    under it the Rust statement the step models, when the model names one."""
     lines, current = source_of(recording, i)
+    rust = rust_of(recording.frames[i].event)
+    under = ('<div class="kp-rust" style="font-size:13px;margin:2px 0 0 0">Rust: '
+             f'<code style="white-space:pre-wrap">{_html.escape(rust)}</code></div>'
+             if rust else "")
     if not lines:
         loc = recording.frames[i].event.location
-        return f"{_PRE}(no source for {_html.escape(str(loc))})</pre>"
+        return f"{_PRE}(no source for {_html.escape(str(loc))})</pre>{under}"
     lo = max(1, current - context)
     hi = min(len(lines), current + context)
     out = []
     for n in range(lo, hi + 1):
         text = _html.escape(lines[n - 1].rstrip("\n"))
         if n == current:
-            out.append(f'<span style="background:{CHANGED};font-weight:bold">→{n:4d}  {text}</span>')
+            out.append(f'<span class="kp-line" style="background:{CHANGED};font-weight:bold">'
+                       f'→{n:3d} {text}</span>')
         else:
-            out.append(f" {n:4d}  {text}")
-    return _PRE + "\n".join(out) + "</pre>"
+            out.append(f" {n:3d} {text}")
+    return _PRE + "\n".join(out) + "</pre>" + under
 
 
-def log_html(recording, i: int, context: int = 8) -> str:
-    """The event log around frame `i`, the current event highlighted, later events grey."""
+def log_html(recording, i: int, context: int = 3, narrator: Narrator | None = None) -> str:
+    """The event log around frame `i`, the current event highlighted, later events grey;
+    long lines wrap."""
+    narrator = narrator or Narrator(recording)
     frames = recording.frames
     lo, hi = max(0, i - context), min(len(frames), i + context + 1)
     out = []
     for n in range(lo, hi):
-        text = _html.escape(str(frames[n].event))
+        text = _html.escape(narrator.line(n))
         if n == i:
             out.append(f'<span class="kp-current" style="background:{CHANGED};'
                        f'font-weight:bold">▶ {text}</span>')
         elif n > i:
-            out.append(f'<span style="color:#8C8C8C">  {text}</span>')
+            out.append(f'<span style="color:#767676">  {text}</span>')
         else:
             out.append(f"  {text}")
-    return _PRE + "\n".join(out) + "</pre>"
+    return _PRE.replace("font-size:13px", "font-size:12px") + "\n".join(out) + "</pre>"
+
+
+_TAGS = (("<B>", "<b>"), ("</B>", "</b>"), ("<S>", "<s>"), ("</S>", "</s>"),
+         ("<I>", "<i>"), ("</I>", "</i>"), ("</FONT>", "</span>"))
+_FONT = re.compile(r'<FONT COLOR="(#[0-9A-Fa-f]{6}|white)">')
+
+
+def legend_html() -> str:
+    """The pictures' legend (`widgets.dot.LEGEND`) as HTML entries that wrap to the width
+    they are given."""
+    from .dot import LEGEND
+
+    items = []
+    for background, text in LEGEND:
+        for old, new in _TAGS:
+            text = text.replace(old, new)
+        text = _FONT.sub(lambda m: f'<span style="color:{m.group(1)}">', text)
+        bg = f"background:{background};" if background else ""
+        items.append(f'<span style="{bg}padding:1px 4px;white-space:nowrap">{text}</span>')
+    return ('<div class="kp-legend" style="font-size:12px;line-height:1.6;display:flex;'
+            'flex-wrap:wrap;gap:2px 10px;color:#333">' + "".join(items) + "</div>")
