@@ -506,6 +506,7 @@ def _list_items(lst, heap) -> tuple:
     return items
 
 
-def take(heap, frame) -> Snapshot:
-    """Snapshot `heap` now, naming handles after the variables visible from `frame`."""
-    return Capture(heap).finish(names_in(frame))
+def take(heap, frame, limit: int = 4) -> Snapshot:
+    """Snapshot `heap` now, naming handles after the variables visible from `frame` and up
+    to `limit` learner frames around it (each handle with the frame that names it)."""
+    return Capture(heap).finish(names_in(frame, limit))

@@ -52,7 +52,7 @@ def frame_cluster(frame: str) -> str:
 def _cluster_attrs(cluster: str) -> dict:
     if cluster.startswith(_FRAME):
         name = bytes.fromhex(cluster[len(_FRAME):]).decode("utf-8")
-        return dict(_CLUSTERS[_STACK], label=f"{name}(): its local variables")
+        return dict(_CLUSTERS[_STACK], label=f"in {name}()")
     return _CLUSTERS[cluster]
 
 
@@ -87,7 +87,7 @@ class Scene:
                          outputorder="edgesfirst"), **self.attrs})
         label = _graph_label(self.caption, self.legend, self.legend_columns)
         if label:
-            g.attr(label=label, labelloc="b", labeljust="l")
+            g.attr(label=label, labelloc=self.attrs.get("labelloc", "b"), labeljust="l")
         if positions is not None:
             g.attr(splines="true")
         g.attr("node", shape="plaintext", fontname=FONT, fontsize=str(FONT_SIZE), margin="0")

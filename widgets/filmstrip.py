@@ -10,7 +10,7 @@ import re
 
 from .export import inline_svg
 from .panels import legend_html, log_html, source_html
-from .render import fit
+from .render import fit, render
 
 __all__ = ["MAX_FRAMES", "svg", "png", "mimebundle", "frames_html", "PNG_WIDTH_PX"]
 
@@ -32,13 +32,16 @@ def _title(stepper, shown: int) -> str:
 
 
 def svg(stepper) -> str:
-    """One SVG document with every frame of `stepper` (as `stepper.svg(i)` draws it:
-    picture, caption, Rust statement, legend) stacked top to bottom under a title line.
+    """One SVG document with every frame of `stepper` (picture, caption, Rust statement)
+    stacked top to bottom under a title line, and the legend once at the end.
     Deterministic: the same recording gives the same text (notebook tests compare it)."""
     n = min(len(stepper), MAX_FRAMES)
     parts, width, y = [], 0.0, _HEAD
-    for i in range(n):
-        frame = inline_svg(stepper.svg(i))
+    frames = [stepper.drawing.svg(i, "strip") for i in range(n)]
+    if stepper.drawing.legend:
+        frames.append(_legend_svg(_columns(stepper)))
+    for i, frame in enumerate(frames):
+        frame = inline_svg(frame)
         m = _SIZE.search(frame)
         w, h, box = float(m.group(1)), float(m.group(2)), m.group(3)
         inner = _SVG_OPEN.sub("", frame, count=1).rsplit("</svg>", 1)[0]
@@ -57,16 +60,22 @@ def svg(stepper) -> str:
 
 
 def png(stepper, width_px: int = PNG_WIDTH_PX) -> bytes:
-    """Every frame (as `stepper.png(i)` draws it) stacked in one PNG at most `width_px`
-    wide, drawn at that size (not shrunk afterwards, so its text stays sharp)."""
+    """Every frame (picture, caption, Rust statement) stacked in one PNG at most
+    `width_px` wide, drawn at that size (not shrunk afterwards, so its text stays sharp),
+    and the legend once at the end."""
     from PIL import Image, ImageDraw
 
     n = min(len(stepper), MAX_FRAMES)
     drawing = stepper.drawing
-    natural = max(float(_SIZE.search(stepper.svg(i)).group(1)) for i in range(n))
+    natural = float(_SIZE.search(drawing.svg(0, "strip")).group(1))
+    columns = _columns(stepper)
+    if drawing.legend:
+        natural = max(natural, float(_SIZE.search(_legend_svg(columns)).group(1)))
     dpi = min(96.0, width_px / natural * 72)
-    frames = [Image.open(io.BytesIO(drawing.export_png(i, dpi))).convert("RGB")
+    frames = [Image.open(io.BytesIO(drawing.png(i, "strip", dpi))).convert("RGB")
               for i in range(n)]
+    if drawing.legend:
+        frames.append(Image.open(io.BytesIO(_legend_png(columns, dpi))).convert("RGB"))
     gap = 16
     width = max(f.width for f in frames)
     height = sum(f.height for f in frames) + gap * (n - 1)
@@ -79,8 +88,28 @@ def png(stepper, width_px: int = PNG_WIDTH_PX) -> bytes:
         strip.paste(frame, (0, y))
         y += frame.height + gap
     out = io.BytesIO()
-    strip.quantize(colors=96, dither=Image.Dither.NONE).save(out, "PNG", optimize=True)
+    strip.quantize(colors=64, dither=Image.Dither.NONE).save(out, "PNG")
     return out.getvalue()
+
+
+def _columns(stepper) -> int:
+    """Legend entries per row: as many as the frames' width takes."""
+    width = float(_SIZE.search(stepper.drawing.svg(0, "strip")).group(1))
+    return 3 if width >= 700 else 2
+
+
+def _legend_scene(columns: int, **attrs):
+    from .dot import Scene
+
+    return Scene(legend=True, legend_columns=columns, attrs={"pad": "0.15", **attrs})
+
+
+def _legend_svg(columns: int) -> str:
+    return render(_legend_scene(columns).digraph().source)
+
+
+def _legend_png(columns: int, dpi: float) -> bytes:
+    return render(_legend_scene(columns, dpi=f"{dpi:.1f}").digraph().source, "png")
 
 
 def mimebundle(stepper) -> dict:

@@ -70,9 +70,11 @@ class Focus:
     @classmethod
     def of_recording(cls, recording) -> "Focus":
         """The focus of a `kp.record()` recording: what its events touched, what changed
-        from frame to frame, and what that reaches."""
+        from the heap it started from (`recording.before`) and from frame to frame, and
+        what that reaches."""
         frames = recording.frames
-        return cls([f.snapshot for f in frames], [f.event for f in frames])
+        return cls([f.snapshot for f in frames], [f.event for f in frames],
+                   baseline=getattr(recording, "before", None))
 
     def _first(self, snap, event) -> None:
         """The first frame has no frame before it: a handle its event moved or dropped is

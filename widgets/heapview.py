@@ -61,7 +61,7 @@ class HeapView(w.VBox):
         self._legend = legend
         self._reach = [reach] if isinstance(reach, str) else list(reach or ())
         self._width_px = width_px
-        self._graph = w.HTML(layout=w.Layout(width="100%"))
+        self._graph = w.HTML(layout=w.Layout(width="100%", margin="0"))
         self._graph.add_class("kp-graph")
         self._previous = None
         self._snapshot = None
@@ -76,7 +76,7 @@ class HeapView(w.VBox):
         if self._shell is not None:
             self._shell.events.register("post_run_cell", self._after_cell)
         parts = [self._graph] + ([w.HTML(legend_html())] if legend else [])
-        super().__init__(parts, layout=w.Layout(width="100%"))
+        super().__init__(parts, layout=w.Layout(width="100%", margin="0"))
         self.add_class("kp-heapview")
         self.refresh()
 

@@ -15,7 +15,7 @@ const MOVES = {ArrowLeft: "prev", ArrowRight: "next", Home: "first", End: "last"
 function render({ model, el }) {
   el.classList.add("kp-keys");
   el.textContent = model.get("hint");
-  el.title = model.get("tooltip");
+  el.title = model.get("help");
   el.style.cssText = "font-size:12px;color:#666;padding:2px 6px;white-space:nowrap";
   const activate = () => { window.__kpActiveStepper = el; };
   let box = null;
@@ -54,8 +54,8 @@ class StepKeys(anywidget.AnyWidget):
 
     _esm = _ESM
     hint = traitlets.Unicode("keys: ← →").tag(sync=True)
-    tooltip = traitlets.Unicode("click the Stepper, then ← → step, Home and End jump to the "
-                                "first and last step").tag(sync=True)
+    help = traitlets.Unicode("click the Stepper, then ← → step, Home and End jump to the "
+                             "first and last step").tag(sync=True)
 
     def __init__(self, on_move, **kwargs):
         super().__init__(**kwargs)

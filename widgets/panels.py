@@ -40,28 +40,87 @@ def _names(snapshot) -> dict:
     return found
 
 
+def _actors(snapshot, previous) -> dict:
+    """address -> the variable an operation acted through: a handle it consumed (live
+    before, moved or dropped now), else one it made (new and live now)."""
+    if snapshot is None:
+        return {}
+    before = {h.key: h for h in previous.handles} if previous is not None else {}
+    found: dict = {}
+    for h in snapshot.handles:
+        was = before.get(h.key)
+        if h.target is None or _TEMPORARY.match(h.label):
+            continue
+        if was is not None and was.state == "live" and h.state in ("moved", "dropped"):
+            found.setdefault(h.target, h.label)
+    for h in snapshot.handles:
+        if h.key not in before and h.state == "live" and h.target is not None \
+                and not _TEMPORARY.match(h.label):
+            found.setdefault(h.target, h.label)
+    return found
+
+
+_LINKED = re.compile(r"\b(linked at the (?:back|front)|linked in at the cursor|unlinked)\b(?! from)")
+
+
+def _list_of(address, *snapshots) -> str | None:
+    for snap in snapshots:
+        if snap is None:
+            continue
+        for lst in snap.lists:
+            if address in lst.items and not _TEMPORARY.match(lst.label) \
+                    and not lst.label.startswith("list#"):
+                return lst.label
+    return None
+
+
 def describe(event, snapshot=None, previous=None) -> str:
     """`event.summary` in the learner's words: every address is shortened
-    (`ffff8880…1000`) and named after the variable that holds it, in the frame after the
-    event or else the one before (`a's Job @ffff8880…1000`, `at ffff8880…1000 (a)`).
+    (`ffff8880…1000`) and named after the variable the operation went through, else the one
+    that holds it (`a's Job @ffff8880…1000`, `at ffff8880…1000 (a)`); a step whose text
+    names no object says which it concerns; a list operation says which list.
 
-    >>> from kernelptr import Event, HandleSnap, Snapshot
-    >>> e = Event(3, "List::push_back", "Job @0xffff888000001000 linked at the back", (0xffff888000001000,))
-    >>> before = Snapshot(2, handles=(HandleSnap("a", "ListArc", "Job", 0xffff888000001000, id=0),))
-    >>> describe(e, Snapshot(3), before)
-    "a's Job @ffff8880…1000 linked at the back"
+    >>> from kernelptr import Event, HandleSnap, ListSnap, Snapshot
+    >>> A = 0xffff888000001000
+    >>> e = Event(3, "List::push_back", "Job @0xffff888000001000 linked at the back", (A,))
+    >>> before = Snapshot(2, handles=(HandleSnap("a", "ListArc", "Job", A, id=0),))
+    >>> after = Snapshot(3, handles=(HandleSnap("a", "ListArc", "Job", A, state="moved", id=0),),
+    ...                  lists=(ListSnap("q", 0, "Job", (A,)),))
+    >>> describe(e, after, before)
+    "a's Job @ffff8880…1000 linked at the back of q"
     """
+    acted = _actors(snapshot, previous)
     after, earlier = _names(snapshot), _names(previous)
+    types = {o.address: o.type_name for s in (previous, snapshot) if s is not None
+             for o in s.objects}
+
+    def who(address):
+        return acted.get(address) or after.get(address) or earlier.get(address)
 
     def name(m):
         address = int(m.group("hex"), 16)
-        who = after.get(address) or earlier.get(address)
         short = abbreviate(address)
         if m.group("type"):
-            return f"{who}'s {m.group('type')} @{short}" if who else f"{m.group('type')} @{short}"
-        return f"{short} ({who})" if who else short
+            named = who(address)
+            return f"{named}'s {m.group('type')} @{short}" if named else f"{m.group('type')} @{short}"
+        named = who(address) or who(address - 8)
+        return f"{short} ({named})" if named else short
 
-    return _ADDRESS.sub(name, event.summary)
+    text = _ADDRESS.sub(name, event.summary)
+    if event.summary == text and event.addresses and event.addresses[0] in types:
+        address = event.addresses[0]
+        named = who(address)
+        subject = f"{types[address]} @{abbreviate(address)}"
+        text = f"{named + chr(39) + 's ' if named else ''}{subject}: {text}"
+    if event.addresses and event.op.startswith(("List::", "Cursor", "CursorPeek")):
+        unlinking = "unlinked" in text
+        lst = _list_of(event.addresses[0], *((previous, snapshot) if unlinking
+                                             else (snapshot, previous)))
+        if lst:
+            text = _LINKED.sub(lambda m: f"{m.group(1)} {'from' if unlinking else 'of'} {lst}"
+                               if "cursor" not in m.group(1) else f"{m.group(1)} of {lst}",
+                               text, count=1)
+    return text
 
 
 class Narrator:
@@ -76,7 +135,8 @@ class Narrator:
         if i not in self._lines:
             frames = self.recording.frames
             event = frames[i].event
-            previous = frames[i - 1].snapshot if i > 0 else None
+            previous = frames[i - 1].snapshot if i > 0 else getattr(self.recording, "before",
+                                                                     None)
             self._lines[i] = f"[{event.step}] {event.op}: " + describe(
                 event, frames[i].snapshot, previous)
         return self._lines[i]

@@ -128,7 +128,10 @@ class StableLayout:
             pinned.node(name, None, shape="point", style="invis", width="0", label="")
         present = {n: p for n, p in self.positions.items() if n in scene.nodes}
         present.update(self.corners)
+        drawn = {cluster for cluster, _ in scene.nodes.values()}
         for cluster, where in self.titles.items():
+            if cluster not in drawn:        # no frame box without anything in it
+                continue
             name = f"_title_{cluster}"
             # A point-sized node whose text overflows it: the edge router sees no obstacle.
             pinned.node(name, None, shape="plaintext", margin="0", fontsize=str(FONT_SIZE),

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import html as _html
+import re
 import textwrap
 from dataclasses import replace
 
 import ipywidgets as w
 
 from . import export, filmstrip
-from .arrange import width_budget
+from .arrange import PX_PER_PT, width_budget
 from .dot import scene_of
 from .focus import Focus
 from .keys import StepKeys
@@ -21,18 +22,20 @@ __all__ = ["Stepper", "Pictures", "PICTURE_PX", "FULL_PX"]
 
 #: The width (CSS pixels) a Stepper's picture must fit with its text still 10 px tall: the
 #: picture column beside the code at 1280x800 with JupyterLab's file browser open...
-PICTURE_PX = 580
+PICTURE_PX = 600
 #: ... or, for a picture that cannot be made that narrow, the whole output's width (the code
 #: then sits above the picture, the event log below it).
 FULL_PX = 840
-_EXPORT = "export"      # the variant of a frame drawn with its caption and legend
+_BARE, _STRIP, _EXPORT = "bare", "strip", "export"     # how much of a frame is drawn in
+_SIZE = re.compile(r'<svg width="([\d.]+)pt"')
 
 
 class Pictures:
     """One way of drawing a recording's frames (focused on what it touched, or the whole
     heap): the frames' scenes, one stable layout for all of them, each picture rendered
     once. `picture(i)` is the bare picture a widget shows beside its text; `export_svg(i)`
-    carries its caption, Rust statement and legend, for files and static pages."""
+    carries its caption, Rust statement and legend, for files and slides; a filmstrip
+    draws caption and Rust statement only (`svg(i, "strip")`)."""
 
     def __init__(self, recording, *, focus: bool, legend: bool = True, narrator=None,
                  width_px: float = PICTURE_PX):
@@ -44,9 +47,9 @@ class Pictures:
         n = len(recording.frames)
         self._snapshots: list = [None] * n
         self._scenes: list = [None] * n
-        self._pictures: list = [None] * n
-        self._exports: list = [None] * n
+        self._svgs: dict = {}
         self._layout = None
+        self._caption_height = None
 
     def __len__(self) -> int:
         return len(self._scenes)
@@ -78,50 +81,71 @@ class Pictures:
         """Whether the picture fits beside the code (else it takes the whole width)."""
         return self.layout.fits == 0
 
-    def dot_source(self, i: int, exported: bool = False, **attrs) -> str:
-        """The pinned DOT source of frame `i` (for `neato -n2`); `exported` draws its
-        caption, Rust statement and legend in; `attrs` are extra graph attributes."""
+    @property
+    def natural_px(self) -> float:
+        """The pictures' width in CSS pixels, unscaled."""
+        return float(_SIZE.search(self.picture(0)).group(1)) * PX_PER_PT
+
+    def dot_source(self, i: int, kind: str = _BARE, **attrs) -> str:
+        """The pinned DOT source of frame `i` (for `neato -n2`): `kind` is `"bare"` (the
+        picture alone), `"strip"` (with its caption and Rust statement drawn in) or
+        `"export"` (and the legend); `attrs` are extra graph attributes."""
         scene = self.scene(i)
-        if exported:
+        if kind != _BARE:
             width = self.layout.width
-            scene = replace(scene, caption=self._caption(i, width), legend=self.legend,
+            scene = replace(scene, caption=self._caption(i, width),
+                            legend=self.legend and kind == _EXPORT,
                             legend_columns=5 if width >= 1000 else 3 if width >= 700 else 2)
+        if kind == _STRIP:      # a filmstrip reads each caption before its picture
+            attrs = {"labelloc": "t", **attrs}
         if attrs:
             scene = replace(scene, attrs={**scene.attrs, **attrs})
         return self.layout.source(scene)
 
-    def _caption(self, i: int, width: float) -> str:
-        """The caption as graphviz HTML, wrapped to the picture's width (never cut)."""
-        chars = max(48, int(width / 7.6))
+    def _caption_lines(self, i: int, chars: int) -> list:
         lines = [_html.escape(x) for x in textwrap.wrap(self.narrator.caption(i), chars)]
         rust = rust_of(self.recording.frames[i].event)
         if rust:
             lines += [f'Rust: <FONT FACE="monospace">{_html.escape(x)}</FONT>'
                       for x in textwrap.wrap(rust, chars - 6)]
+        return lines
+
+    def _caption(self, i: int, width: float) -> str:
+        """The caption as graphviz HTML, wrapped to the picture's width (never cut), padded
+        to as many lines as the longest caption so every frame has the same canvas."""
+        chars = max(48, int(width / 7.6))
+        if self._caption_height is None:
+            self._caption_height = max(len(self._caption_lines(k, chars))
+                                       for k in range(len(self)))
+        lines = self._caption_lines(i, chars)
+        lines += [" "] * (self._caption_height - len(lines))
         return '<BR ALIGN="LEFT"/>'.join(lines) + '<BR ALIGN="LEFT"/>'
 
     def picture(self, i: int) -> str:
         """Frame `i` without caption or legend (a widget shows those as text)."""
-        if self._pictures[i] is None:
-            svg = render(self.dot_source(i), "svg", engine="neato", pinned=True)
-            self._pictures[i] = self.layout.normalise(svg)
-        return self._pictures[i]
+        return self.svg(i, _BARE)
 
     def export_svg(self, i: int) -> str:
         """Frame `i` with its caption, Rust statement and legend drawn in."""
-        if self._exports[i] is None:
-            svg = render(self.dot_source(i, True), "svg", engine="neato", pinned=True)
-            self._exports[i] = self.layout.normalise(svg, _EXPORT)
-        return self._exports[i]
+        return self.svg(i, _EXPORT)
 
-    def export_png(self, i: int, dpi: float | None = None) -> bytes:
-        """Frame `i` as `export_svg` draws it, as PNG (at `dpi`, default graphviz's 96),
-        on the same canvas as every other frame."""
-        source = self.dot_source(i, True, **({"dpi": f"{dpi:.1f}"} if dpi else {}))
+    def svg(self, i: int, kind: str = _BARE) -> str:
+        """Frame `i` drawn as `kind` (see `dot_source`), on the same canvas as every
+        other frame of that kind; rendered once."""
+        key = (kind, i)
+        if key not in self._svgs:
+            svg = render(self.dot_source(i, kind), "svg", engine="neato", pinned=True)
+            self._svgs[key] = self.layout.normalise(svg, kind)
+        return self._svgs[key]
+
+    def png(self, i: int, kind: str = _EXPORT, dpi: float | None = None) -> bytes:
+        """Frame `i` drawn as `kind`, as PNG (at `dpi`, default graphviz's 96), on the
+        same canvas as every other frame of that kind."""
+        self.svg(0, kind)             # the reference canvas is the first frame's
+        source = self.dot_source(i, kind, **({"dpi": f"{dpi:.1f}"} if dpi else {}))
         data = render(source, "png", engine="neato", pinned=True)
-        self.export_svg(i)
-        raw = render(self.dot_source(i, True), "svg", engine="neato", pinned=True)
-        (dx, dy), size = self.layout.offset(raw, _EXPORT)
+        raw = render(self.dot_source(i, kind), "svg", engine="neato", pinned=True)
+        (dx, dy), size = self.layout.offset(raw, kind)
         ratio = (dpi or 96) / 96
         return export.align_png(data, (dx * ratio, dy * ratio),
                                 size and (size[0] * ratio, size[1] * ratio))
@@ -192,9 +216,9 @@ class Stepper(w.VBox):
                                  "recording touched", layout=w.Layout(width="auto"))
         self._whole.observe(lambda _change: self._show(self.index), names="value")
         self._title = w.HTML()
-        self._source = w.HTML(layout=w.Layout(width="100%"))
-        self._log = w.HTML(layout=w.Layout(width="100%"))
-        self._graph = w.HTML(layout=w.Layout(width="100%"))
+        self._source = w.HTML(layout=w.Layout(width="100%", margin="0"))
+        self._log = w.HTML(layout=w.Layout(width="100%", margin="0"))
+        self._graph = w.HTML(layout=w.Layout(width="100%", margin="0"))
         self._legend_box = w.HTML(legend_html() if legend else "")
         self._slider.observe(self._on_index, names="value")
         self._keys = StepKeys(lambda move: getattr(self, move)())
@@ -207,7 +231,8 @@ class Stepper(w.VBox):
         self._body = w.Box(layout=w.Layout(display="flex", align_items="flex-start",
                                            width="100%"))
         self._beside = None
-        super().__init__([controls, self._title, self._body], layout=w.Layout(width="100%"))
+        super().__init__([controls, self._title, self._body],
+                         layout=w.Layout(width="100%", margin="0"))
         # Stable hooks for pages and browser tests.
         self.add_class("kp-stepper")
         controls.add_class("kp-controls")
@@ -260,29 +285,34 @@ class Stepper(w.VBox):
             self._title.value = "<b>no frames</b>: nothing in the recording changed the heap"
             return
         drawing = self.drawing
-        self._arrange(drawing.beside)
+        self._arrange(drawing.beside, drawing.natural_px)
         self._title.value = (f'<div style="font-weight:bold;white-space:normal;'
                              f'overflow-wrap:anywhere;line-height:1.35">'
                              f"{_html.escape(self._narrator.caption(i))}</div>")
-        self._source.value = source_html(self.recording, i, 6 if self._beside else 2)
+        self._source.value = source_html(self.recording, i, 6 if self._beside[0] else 2)
         self._log.value = log_html(self.recording, i, narrator=self._narrator)
         self._graph.value = fit(drawing.picture(i))
 
-    def _arrange(self, beside: bool) -> None:
+    def _arrange(self, beside: bool, natural: float) -> None:
         """Code and log beside the picture (they wrap below it on a narrow page), or, for a
         picture that needs the whole width, the code above it and the log below: either
         way the marked line and the picture are on one screen."""
-        if beside == self._beside:
+        if (beside, natural) == self._beside:
             return
-        self._beside = beside
+        self._beside = (beside, natural)
         if beside:
-            self._picture.layout.flex, self._picture.layout.margin = "3 1 560px", "0 8px 0 0"
+            # The picture takes what it needs (up to its own size), the code the rest.
+            basis = min(natural, self._width_px)
+            self._picture.layout.flex = f"2 1 {basis:.0f}px"
+            self._picture.layout.max_width = f"{natural:.0f}px"
+            self._picture.layout.margin = "0 8px 0 0"
             self._side.layout.flex = "1 1 240px"
             self._side.children = (self._source, self._log)
             self._body.layout.flex_flow = "row wrap"
             self._body.children = (self._picture, self._side)
         else:
             self._picture.layout.flex, self._picture.layout.margin = "0 0 auto", "4px 0"
+            self._picture.layout.max_width = None
             self._side.children = ()
             self._body.layout.flex_flow = "column"
             self._body.children = (self._source, self._picture, self._log)
@@ -306,7 +336,7 @@ class Stepper(w.VBox):
 
     def dot_source(self, i: int) -> str:
         """The pinned DOT source of frame `i` (for `neato -n2`), caption and legend drawn in."""
-        return self.drawing.dot_source(i, True)
+        return self.drawing.dot_source(i, _EXPORT)
 
     def svg(self, i: int | None = None) -> str:
         """The SVG of frame `i` (default: the current one) with its caption, Rust statement
@@ -319,7 +349,7 @@ class Stepper(w.VBox):
     def png(self, i: int) -> bytes:
         """The PNG of frame `i`, as `svg(i)` draws it, on the same canvas as every other
         frame."""
-        return self.drawing.export_png(self._frame(i))
+        return self.drawing.png(self._frame(i))
 
     # -- exports -------------------------------------------------------------------------
     def save_svgs(self, folder) -> list:

@@ -1,0 +1,84 @@
+"""widgets.panels: captions, code and event log in the learner's words, never cut."""
+
+import dataclasses
+
+import kernelptr as kp
+import widgets
+from kernelptr.list.example import Job
+from widgets.panels import Narrator, legend_html, log_html, source_html
+
+
+def test_captions_name_the_variable_the_list_and_the_short_address(heap):
+    q = kp.List(Job)
+    a = kp.ListArc.new(Job(1), kp.GFP_KERNEL)
+    with kp.record() as rec:
+        q.push_back(a)
+        b = q.pop_front()
+    words = Narrator(rec)
+    short = f"ffff8880…{a.address & 0xffff:04x}"
+    assert words.caption(0).startswith(f"step 1/2 · List::push_back: a's Job @{short} "
+                                       "linked at the back of q")
+    assert f"b's Job @{short} unlinked" in words.caption(1)
+    assert f"{a.address:#x}" not in words.caption(0) + words.caption(1)
+
+
+def test_a_step_whose_text_names_no_object_says_which_it_concerns(heap):
+    a = kp.Arc.new(Job(1), kp.GFP_KERNEL)
+    with kp.record() as rec:
+        b = a.clone()
+        a.drop()
+    words = Narrator(rec)
+    assert "b's Job @ffff8880…1000: refcount 1 -> 2" in words.caption(0)
+    assert "a's Job @ffff8880…1000: refcount 2 -> 1" in words.caption(1)
+
+
+def test_captions_and_log_lines_are_never_cut(heap):
+    long_name = "x" * 300
+    with kp.record() as rec:
+        a = kp.Arc.new(long_name, kp.GFP_KERNEL)
+        kp.name(a, long_name)
+        b = a.clone()
+    words = Narrator(rec)
+    summary = rec.frames[0].event.summary
+    assert words.caption(0).endswith(summary.split(", ")[-1])
+    s = widgets.Stepper(rec)
+    assert "…" not in s._title.value.replace("ffff8880…1000", "")
+    assert "white-space:pre-wrap" in log_html(rec, 0)
+
+
+def test_the_log_marks_the_current_step_and_greys_the_later_ones(heap):
+    with kp.record() as rec:
+        a = kp.Arc.new(1, kp.GFP_KERNEL)
+        b = a.clone()
+        c = b.clone()
+    html = log_html(rec, 1)
+    assert 'class="kp-current"' in html and "▶ [" in html
+    assert html.index("▶") < html.index("color:#767676")
+
+
+@dataclasses.dataclass(frozen=True)
+class _RustEvent(kp.Event):
+    rust: str = ""
+
+
+def test_the_rust_statement_shows_under_the_code_and_in_pictures(heap):
+    """`event.rust` (the kernel Rust a step models) shows under the marked line, in the
+    exported pictures and in the filmstrip; absent, nothing is shown."""
+    with kp.record() as rec:
+        a = kp.Arc.new(1, kp.GFP_KERNEL)
+        b = a.clone()
+    assert 'class="kp-rust"' not in source_html(rec, 1)
+    frame = rec.frames[1]
+    fields = {f.name: getattr(frame.event, f.name) for f in dataclasses.fields(kp.Event)}
+    rec.frames[1] = kp.Frame(_RustEvent(**fields, rust="let b = a.clone();"), frame.snapshot)
+    html = source_html(rec, 1)
+    assert 'class="kp-rust"' in html and "let b = a.clone();" in html
+    s = widgets.Stepper(rec)
+    assert "let b = a.clone();" in s.svg(1)
+    assert "let b = a.clone();" in widgets.filmstrip.svg(s)
+
+
+def test_the_legend_is_html_that_wraps():
+    html = legend_html()
+    assert "flex-wrap:wrap" in html and "UniqueArc" in html and "SATURATED" in html
+    assert "<FONT" not in html and "<B>" not in html
