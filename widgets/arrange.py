@@ -12,7 +12,7 @@ from .render import render
 from .style import FONT_SIZE
 
 __all__ = ["MIN_TEXT_PX", "PX_PER_PT", "Arrangement", "width_budget", "list_orders", "choose",
-           "in_reading_order"]
+           "measure", "in_reading_order"]
 
 #: The smallest text a picture may show, in CSS pixels, once shrunk to fit its place.
 MIN_TEXT_PX = 10
@@ -183,54 +183,57 @@ def _rings(scene) -> dict:
     return rings
 
 
-def _size(scene: Scene) -> tuple:
+def measure(scene: Scene) -> tuple:
+    """(width, height, graphviz JSON) of `scene` laid out by `dot`, without its caption
+    and legend (points)."""
     data = json.loads(render(replace(scene, caption="", legend=False).digraph().source, "json"))
     x0, y0, x1, y1 = (float(v) for v in data["bb"].split(","))
     return x1 - x0, y1 - y0, data
 
 
-def _candidates(union: Scene, orders: dict, first_width):
-    """Arrangements to try, most natural first: as laid out; vtables folded under the
-    stack; then lists wrapped into rows, fewer rows first, starting from an estimate of
-    how many items a row can take (`first_width(k)`, `k` the longest list's length); one
-    item per row (a tall column of items) comes last."""
-    folds = (False, True) if any(n.startswith("vt_") for n in union.nodes) else (False,)
-    for fold in folds:
-        yield Arrangement(fold=fold, orders=orders)
-    longest = max((len(o) for o in orders.values()), default=0)
-    if longest < 2:
-        return
-    for k in range(max(1, min(longest - 1, first_width(longest))), 0, -1):
-        yield Arrangement(per_row=k, fold=folds[-1], orders=orders)
-
-
 def choose(union: Scene, orders: dict, widths=None):
     """The arrangement for `union` (every frame's nodes) and which of `widths` (points,
-    the most wanted first) it fits: the first of `_candidates` that fits the first width;
-    else the first but a one-item-per-row column that fits the next width (a wide picture
-    reads better than a tall column of items), else a column that fits, else the narrowest.
+    the most wanted first) it fits. Most natural first: as laid out; then vtables folded
+    under the stack; then lists wrapped into rows, as few rows as fit the first width
+    (found by halving: each try is a `dot` run). If nothing but one item per row (a tall
+    column of items) fits the first width, a wider arrangement that fits the next width is
+    preferred (a wide picture reads better than a column); else the narrowest.
     Returns (arrangement, arranged union, graphviz JSON of its layout, index of the width
     it fits or `len(widths)`)."""
     widths = [w for w in (widths if isinstance(widths, (list, tuple)) else [widths])
               if w is not None]
     tried = []
 
-    def per_row(longest):       # items a row can take, judged from the one-row layout
-        plain = tried[0][0]
-        return int(widths[0] // (plain / (longest + 1.5))) if widths else longest
-
-    for option in _candidates(union, orders, per_row):
-        if option.per_row == 1 and widths:
-            for level, limit in enumerate(widths[1:], 1):
-                for width, before, arranged, data in tried:
-                    if width <= limit:
-                        return before, arranged, data, level
+    def attempt(option) -> float:
         arranged = option.apply(union)
-        width, _, data = _size(arranged)
+        width, _, data = measure(arranged)
         tried.append((width, option, arranged, data))
-        if not widths or width <= widths[0]:
-            return option, arranged, data, 0
-    narrowest = min(tried, key=lambda t: t[0])
-    _, option, arranged, data = narrowest
-    level = next((n for n, limit in enumerate(widths) if narrowest[0] <= limit), len(widths))
-    return option, arranged, data, level
+        return width
+
+    def level(width) -> int:
+        return next((n for n, limit in enumerate(widths) if width <= limit), len(widths))
+
+    folds = (False, True) if any(n.startswith("vt_") for n in union.nodes) else (False,)
+    for fold in folds:
+        if level(attempt(Arrangement(fold=fold, orders=orders))) == 0:
+            return (*tried[-1][1:], 0)
+    longest = max((len(o) for o in orders.values()), default=0)
+    fitting = None
+    lo, hi = 1, longest - 1
+    while lo <= hi:                     # the most items per row that fit the first width
+        k = (lo + hi) // 2
+        if level(attempt(Arrangement(per_row=k, fold=folds[-1], orders=orders))) == 0:
+            fitting, lo = k, k + 1
+        else:
+            hi = k - 1
+    ranked = sorted(tried, key=lambda t: (t[1].per_row is not None, -(t[1].per_row or 0)))
+    if fitting and fitting > 1:
+        return (*next(t for t in ranked if t[1].per_row == fitting)[1:], 0)
+    for limit in range(1, len(widths)):
+        for width, option, arranged, data in ranked:
+            if option.per_row != 1 and level(width) == limit:
+                return option, arranged, data, limit
+    if fitting == 1:
+        return (*next(t for t in ranked if t[1].per_row == 1)[1:], 0)
+    width, option, arranged, data = min(tried, key=lambda t: t[0])
+    return option, arranged, data, level(width)

@@ -12,7 +12,7 @@ from .style import CHANGED, abbreviate
 __all__ = ["caption", "describe", "rust_of", "source_html", "log_html", "legend_html",
            "source_of", "Narrator"]
 
-_PRE = ('<pre class="kp-code" style="font-family:monospace;font-size:13px;line-height:1.35;'
+_PRE = ('<pre class="kp-code" style="font-family:monospace;font-size:12px;line-height:1.35;'
         'margin:0;padding:4px 6px;background:#FAFAFA;border:1px solid #DDD;'
         'white-space:pre-wrap;overflow-wrap:anywhere">')
 #: `Job @0xffff888000001000` (a type, then an address) or a bare `0xffff888000001000`.
@@ -201,7 +201,7 @@ def log_html(recording, i: int, context: int = 3, narrator: Narrator | None = No
             out.append(f'<span style="color:#767676">  {text}</span>')
         else:
             out.append(f"  {text}")
-    return _PRE.replace("font-size:13px", "font-size:12px") + "\n".join(out) + "</pre>"
+    return _PRE + "\n".join(out) + "</pre>"
 
 
 _TAGS = (("<B>", "<b>"), ("</B>", "</b>"), ("<S>", "<s>"), ("</S>", "</s>"),

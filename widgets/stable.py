@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from .arrange import Arrangement, choose, in_reading_order, list_orders
+from .arrange import Arrangement, choose, in_reading_order, list_orders, measure
 from .dot import Scene, cluster_title
 from .escape import html
 from .style import FONT_SIZE
@@ -13,6 +13,7 @@ from .style import FONT_SIZE
 __all__ = ["StableLayout"]
 
 _MARGIN = 18.0     # points of room around the union for edges that bulge outwards
+_SAMPLE = 24       # frames an arrangement is chosen on (a longer recording is sampled)
 _CANVAS = re.compile(r'width="[^"]*"\s+height="[^"]*"\s+viewBox="[^"]*"')
 _NUMBERS = re.compile(r"-?\d+(?:\.\d+)?")
 _SHIFT = re.compile(r'transform="scale\([^)]*\) rotate\([^)]*\) translate\([^)]*\)"')
@@ -44,7 +45,17 @@ class StableLayout:
         room = 2 * (_MARGIN + 72 * float(dict(Arrangement().attrs).get("pad", 0)))
         widths = [w - room for w in widths] if isinstance(widths, (list, tuple)) else \
             None if widths is None else [widths - room]
-        self.arrangement, _, data, self.fits = choose(self.union, list_orders(scenes), widths)
+        orders = list_orders(scenes)
+        if len(scenes) <= _SAMPLE:
+            self.arrangement, _, data, self.fits = choose(self.union, orders, widths)
+        else:
+            # A long recording: the arrangement is chosen on a sample of its frames (each
+            # try is a `dot` run), then the union of all of them is laid out once.
+            sample = _union(scenes[::-(-len(scenes) // _SAMPLE)])
+            self.arrangement = choose(sample, orders, widths)[0]
+            width, _, data = measure(self.arrangement.apply(self.union))
+            self.fits = next((n for n, w in enumerate(widths or ()) if width <= w),
+                             len(widths or ()))
         self.positions = {}
         self.boxes = {}
         self.titles = {}        # cluster -> where dot put its label
