@@ -297,7 +297,7 @@ def _learner_frames(frame, limit: int) -> list:
     return found
 
 
-def frame_names(frames) -> list[str]:
+def _frame_names(frames) -> list[str]:
     """The name of each of `frames` (innermost first) as pictures show it: `""` for module
     level (a notebook's globals), else the function's name, numbered from the outermost call
     when a function is active more than once (`walk`, `walk#2`); a comprehension's frame
@@ -320,12 +320,12 @@ def frame_names(frames) -> list[str]:
 def names_in(frame, limit: int = 4) -> dict[int, tuple[str, object, str]]:
     """Map id(handle or list) -> (variable name, value, frame name) over the user's frames,
     inner first (the innermost name of a value wins). The frame name is `""` for module level
-    (a notebook's globals) and the function's name for a local (see `frame_names`), so two
+    (a notebook's globals) and the function's name for a local (see `_frame_names`), so two
     variables called `a` in different frames stay two things."""
     out: dict[int, tuple[str, object, str]] = {}
     seen_globals = False
     frames = _learner_frames(frame, limit)
-    for frame, where in zip(frames, frame_names(frames)):
+    for frame, where in zip(frames, _frame_names(frames)):
         scopes = [(frame.f_locals, where)]
         if frame.f_locals is not frame.f_globals and not seen_globals:
             scopes.append((frame.f_globals, ""))

@@ -82,3 +82,21 @@ def test_the_legend_is_html_that_wraps():
     html = legend_html()
     assert "flex-wrap:wrap" in html and "UniqueArc" in html and "SATURATED" in html
     assert "<FONT" not in html and "<B>" not in html
+
+
+def test_a_broken_invariant_is_named_under_the_caption(heap, monkeypatch):
+    """Where pictures mark problems (`widgets.dot.problems_caption`, `Snapshot.problems`),
+    the Stepper names them under its caption, in the problem colour."""
+    import widgets.dot
+
+    with kp.record() as rec:
+        a = kp.Arc.new(1, kp.GFP_KERNEL)
+    snap = rec.frames[0].snapshot
+    broken = dataclasses.replace(snap) if not hasattr(snap, "problems") else snap
+    object.__setattr__(broken, "problems", ("a made-up problem",))
+    rec.frames[0] = kp.Frame(rec.frames[0].event, broken)
+    monkeypatch.setattr(widgets.dot, "problems_caption",
+                        lambda s: "heap.check() fails: ✗1 " + s.problems[0], raising=False)
+    s = widgets.Stepper(rec, focus=False)
+    assert 'class="kp-problems"' in s._title.value
+    assert "heap.check() fails: ✗1 a made-up problem" in s._title.value

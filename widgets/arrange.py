@@ -22,7 +22,7 @@ PX_PER_PT = 96 / 72
 COMPACT = {"ranksep": "0.5", "nodesep": "0.3", "pad": "0.15"}
 
 _FIRST = re.compile(r"^(?P<node>\w+):f:e$")
-_LINK = re.compile(r"^(?P<node>\w+):l(?P<id>\d+):w$")
+_LINK = re.compile(r"^(?P<node>\w+):[lp](?P<id>\d+):w$")    # the start of a links row
 
 
 def width_budget(width_px: float, font_pt: float = FONT_SIZE) -> float:

@@ -442,7 +442,7 @@ def _graph_label(caption, legend, columns=5):
     return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="3">{"".join(rows)}</TABLE>>'
 
 
-#: The legend's entries in reading order: (background colour or "", graphviz HTML-like
+#: The legend's entries in reading order: (the cell's graphviz attributes, its HTML-like
 #: text). Pictures lay them out in rows (`Scene.legend_columns`); widgets show them as HTML.
 LEGEND = (
     ("", "━━ Arc (owns a count)"),
@@ -451,8 +451,8 @@ LEGEND = (
     ("", "┈┈ raw pointer (*const T)"),
     ("", f'<FONT COLOR="{id_colour(0)}">━━ ID 0</FONT>&#160;'
          f'<FONT COLOR="{id_colour(1)}">━━ ID 1</FONT>: ListArc, first/next (prev thinner)'),
-    (CHANGED, "changed since last step"),
-    (SATURATED, '<FONT COLOR="white">SATURATED refcount</FONT>'),
+    (f'BGCOLOR="{CHANGED}"', "changed since last step"),
+    (f'BGCOLOR="{SATURATED}"', '<FONT COLOR="white">SATURATED refcount</FONT>'),
     ("", f'<FONT COLOR="{GREY}"><S>freed / moved</S></FONT>'),
     ("", "fat pointer: data | vtable"),
     ("", "ffff8880…1040 = 0xffff888000001040"),
@@ -460,7 +460,7 @@ LEGEND = (
 
 
 def _legend_rows(columns: int) -> list:
-    cells = [f'<TD ALIGN="LEFT"{f" BGCOLOR={chr(34)}{bg}{chr(34)}" if bg else ""}>{text}</TD>'
-             for bg, text in LEGEND]
+    cells = [f'<TD ALIGN="LEFT"{" " + attrs if attrs else ""}>{text}</TD>'
+             for attrs, text in LEGEND]
     return ["<TR>" + "".join(cells[i:i + columns]) + "</TR>"
             for i in range(0, len(cells), columns)]

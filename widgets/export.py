@@ -102,7 +102,8 @@ def to_html(stepper, path, title: str = "kernelptr trace") -> Path:
     page = _PAGE.format(title=_html.escape(title), n=n, last=max(n - 1, 0),
                         frames=frames_html(stepper), n_json=json.dumps(n))
     path = Path(path)
-    path.write_text(page, encoding="utf-8")
+    # A lone surrogate in the learner's text (nothing else) cannot be UTF-8: written as \udXXX.
+    path.write_text(page, encoding="utf-8", errors="backslashreplace")
     return path
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import html as _html
+import importlib.util
 import io
 import re
 
@@ -12,7 +13,8 @@ from .export import inline_svg
 from .panels import legend_html, log_html, source_html
 from .render import fit, render
 
-__all__ = ["MAX_FRAMES", "svg", "png", "mimebundle", "frames_html", "PNG_WIDTH_PX"]
+__all__ = ["MAX_FRAMES", "svg", "png", "mimebundle", "frames_html", "PNG_WIDTH_PX",
+           "can_draw_png"]
 
 #: At most this many frames are drawn (a longer recording says how many it left out).
 MAX_FRAMES = 50
@@ -88,7 +90,7 @@ def png(stepper, width_px: int = PNG_WIDTH_PX) -> bytes:
         strip.paste(frame, (0, y))
         y += frame.height + gap
     out = io.BytesIO()
-    strip.quantize(colors=64, dither=Image.Dither.NONE).save(out, "PNG")
+    strip.quantize(colors=64, dither=Image.Dither.NONE).save(out, "PNG", optimize=True)
     return out.getvalue()
 
 
@@ -112,10 +114,23 @@ def _legend_png(columns: int, dpi: float) -> bytes:
     return render(_legend_scene(columns, dpi=f"{dpi:.1f}").digraph().source, "png")
 
 
+def can_draw_png() -> bool:
+    """Whether PNGs can be drawn here: not in the browser's Python (JupyterLite has no
+    Pillow and no PNG-drawing Graphviz), where the SVG alone serves."""
+    try:
+        from .backend import IN_BROWSER      # the Graphviz back-end, where there is one
+    except ImportError:
+        IN_BROWSER = False
+    return not IN_BROWSER and importlib.util.find_spec("PIL") is not None
+
+
 def mimebundle(stepper) -> dict:
-    """The static part of a Stepper's rich display: the filmstrip as SVG and as PNG."""
-    return {"image/svg+xml": svg(stepper),
-            "image/png": base64.b64encode(png(stepper)).decode("ascii")}
+    """The static part of a Stepper's rich display: the filmstrip as SVG and, where PNGs
+    can be drawn, as PNG."""
+    bundle = {"image/svg+xml": svg(stepper)}
+    if can_draw_png():
+        bundle["image/png"] = base64.b64encode(png(stepper)).decode("ascii")
+    return bundle
 
 
 def frames_html(stepper) -> str:

@@ -12,6 +12,7 @@ import kernelptr as kp
 
 from .arrange import choose, list_orders, width_budget
 from .dot import scene_of
+from .filmstrip import can_draw_png
 from .focus import Focus
 from .panels import legend_html
 from .render import fit, render
@@ -128,8 +129,10 @@ class HeapView(w.VBox):
         self.svg()
         scene = replace(self._scene, legend=self._legend, legend_columns=3)
         source = scene.digraph().source
-        return {"image/svg+xml": render(source),
-                "image/png": base64.b64encode(render(source, "png")).decode("ascii")}
+        bundle = {"image/svg+xml": render(source)}
+        if can_draw_png():
+            bundle["image/png"] = base64.b64encode(render(source, "png")).decode("ascii")
+        return bundle
 
     def close(self) -> None:
         """Stop following the heap and close the widget."""

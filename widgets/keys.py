@@ -16,7 +16,7 @@ function render({ model, el }) {
   el.classList.add("kp-keys");
   el.textContent = model.get("hint");
   el.title = model.get("help");
-  el.style.cssText = "font-size:12px;color:#666;padding:2px 6px;white-space:nowrap";
+  el.style.cssText = "font-size:12px;color:#666;padding:2px 6px;margin-left:8px;white-space:nowrap";
   const activate = () => { window.__kpActiveStepper = el; };
   let box = null;
   const attach = () => {

@@ -7,10 +7,14 @@ import html as _html
 import linecache
 import re
 
+from . import style
 from .style import CHANGED, abbreviate
 
-__all__ = ["caption", "describe", "rust_of", "source_html", "log_html", "legend_html",
-           "source_of", "Narrator"]
+#: The colour of a broken invariant (the pictures' own, where they mark problems).
+PROBLEM = getattr(style, "PROBLEM", "#7000E0")
+
+__all__ = ["caption", "caption_html", "describe", "rust_of", "source_html", "log_html",
+           "legend_html", "source_of", "Narrator"]
 
 _PRE = ('<pre class="kp-code" style="font-family:monospace;font-size:12px;line-height:1.35;'
         'margin:0;padding:4px 6px;background:#FAFAFA;border:1px solid #DDD;'
@@ -146,6 +150,17 @@ class Narrator:
         return f"step {i + 1}/{n} · " + self.line(i).split("] ", 1)[1]
 
 
+def caption_html(text: str, problems: str = "") -> str:
+    """A step's caption as HTML that wraps (bold), and under it, in the problem colour,
+    what invariant its heap breaks, if any."""
+    out = ('<div style="font-weight:bold;white-space:normal;overflow-wrap:anywhere;'
+           f'line-height:1.35">{_html.escape(text)}</div>')
+    if problems:
+        out += (f'<div class="kp-problems" style="color:{PROBLEM};white-space:normal;'
+                f'overflow-wrap:anywhere;line-height:1.35">{_html.escape(problems)}</div>')
+    return out
+
+
 def caption(recording, i: int) -> str:
     """`step 3/12 · Arc::clone: a's Job @ffff8880…1000: refcount 1 -> 2` for frame `i`
     (plain text, whole: the page wraps it, nothing cuts it)."""
@@ -207,6 +222,7 @@ def log_html(recording, i: int, context: int = 3, narrator: Narrator | None = No
 _TAGS = (("<B>", "<b>"), ("</B>", "</b>"), ("<S>", "<s>"), ("</S>", "</s>"),
          ("<I>", "<i>"), ("</I>", "</i>"), ("</FONT>", "</span>"))
 _FONT = re.compile(r'<FONT COLOR="(#[0-9A-Fa-f]{6}|white)">')
+_ATTR = re.compile(r'(BGCOLOR|COLOR|BORDER)="([^"]*)"')
 
 
 def legend_html() -> str:
@@ -215,11 +231,14 @@ def legend_html() -> str:
     from .dot import LEGEND
 
     items = []
-    for background, text in LEGEND:
+    for attrs, text in LEGEND:
         for old, new in _TAGS:
             text = text.replace(old, new)
         text = _FONT.sub(lambda m: f'<span style="color:{m.group(1)}">', text)
-        bg = f"background:{background};" if background else ""
-        items.append(f'<span style="{bg}padding:1px 4px;white-space:nowrap">{text}</span>')
+        cell = dict(_ATTR.findall(attrs))
+        style = "".join((f"background:{cell['BGCOLOR']};" if "BGCOLOR" in cell else "",
+                         f"border:{cell.get('BORDER', '1')}px solid {cell['COLOR']};"
+                         if "COLOR" in cell else ""))
+        items.append(f'<span style="{style}padding:1px 4px;white-space:nowrap">{text}</span>')
     return ('<div class="kp-legend" style="font-size:12px;line-height:1.6;display:flex;'
             'flex-wrap:wrap;gap:2px 10px;color:#333">' + "".join(items) + "</div>")

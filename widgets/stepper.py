@@ -14,7 +14,7 @@ from .arrange import PX_PER_PT, width_budget
 from .dot import scene_of
 from .focus import Focus
 from .keys import StepKeys
-from .panels import Narrator, legend_html, log_html, rust_of, source_html
+from .panels import Narrator, caption_html, legend_html, log_html, rust_of, source_html
 from .render import fit, render
 from .stable import StableLayout
 
@@ -81,6 +81,15 @@ class Pictures:
         """Whether the picture fits beside the code (else it takes the whole width)."""
         return self.layout.fits == 0
 
+    def problems_caption(self, i: int) -> str:
+        """"heap.check() fails: ✗1 …" when frame `i`'s heap breaks an invariant, numbered as
+        the picture marks it (where pictures mark problems: `widgets.dot.problems_caption`)."""
+        from . import dot
+
+        named = getattr(dot, "problems_caption", None)
+        snap = self.snapshot(i)
+        return named(snap) if named is not None and getattr(snap, "problems", ()) else ""
+
     @property
     def natural_px(self) -> float:
         """The pictures' width in CSS pixels, unscaled."""
@@ -93,7 +102,9 @@ class Pictures:
         scene = self.scene(i)
         if kind != _BARE:
             width = self.layout.width
-            scene = replace(scene, caption=self._caption(i, width),
+            # The step's caption goes above whatever the picture already says under it.
+            said = f'<BR ALIGN="LEFT"/>{scene.caption}' if scene.caption else ""
+            scene = replace(scene, caption=self._caption(i, width) + said,
                             legend=self.legend and kind == _EXPORT,
                             legend_columns=5 if width >= 1000 else 3 if width >= 700 else 2)
         if kind == _STRIP:      # a filmstrip reads each caption before its picture
@@ -286,9 +297,8 @@ class Stepper(w.VBox):
             return
         drawing = self.drawing
         self._arrange(drawing.beside, drawing.natural_px)
-        self._title.value = (f'<div style="font-weight:bold;white-space:normal;'
-                             f'overflow-wrap:anywhere;line-height:1.35">'
-                             f"{_html.escape(self._narrator.caption(i))}</div>")
+        self._title.value = caption_html(self._narrator.caption(i),
+                                         drawing.problems_caption(i))
         self._source.value = source_html(self.recording, i, 6 if self._beside[0] else 2)
         self._log.value = log_html(self.recording, i, narrator=self._narrator)
         self._graph.value = fit(drawing.picture(i))
