@@ -161,7 +161,7 @@ def scene_of(snapshot, previous=None, *, legend=True, caption="", reach=None,
     """The nodes and edges that `to_dot` draws, before layout."""
     if reach is not None:
         snapshot = reach_of(snapshot, reach)
-    scene = Scene(caption=caption, legend=legend)
+    scene = Scene(caption=f"<B>{caption}</B>" if caption else "", legend=legend)
     elision = Elision(snapshot, elide)
     before = _Before(previous)
     if snapshot.locks or snapshot.warnings:
@@ -434,7 +434,7 @@ def _banner(snapshot):
 def _graph_label(caption, legend, columns=5):
     rows = []
     if caption:
-        rows.append(f'<TR><TD ALIGN="LEFT" COLSPAN="{columns}" BALIGN="LEFT"><B>{caption}</B></TD></TR>')
+        rows.append(f'<TR><TD ALIGN="LEFT" COLSPAN="{columns}" BALIGN="LEFT">{caption}</TD></TR>')
     if legend:
         rows.extend(_legend_rows(columns))
     if not rows:

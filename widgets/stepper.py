@@ -114,7 +114,8 @@ class Pictures:
         return self.layout.source(scene)
 
     def _caption_lines(self, i: int, chars: int) -> list:
-        lines = [_html.escape(x) for x in textwrap.wrap(self.narrator.caption(i), chars)]
+        lines = [f"<B>{_html.escape(x)}</B>"
+                 for x in textwrap.wrap(self.narrator.caption(i), chars)]
         rust = rust_of(self.recording.frames[i].event)
         if rust:
             lines += [f'Rust: <FONT FACE="monospace">{_html.escape(x)}</FONT>'
