@@ -256,11 +256,22 @@ _PLAIN = (int, float, str, bytes, bool, type(None), type, types.ModuleType, type
           types.BuiltinFunctionType, types.MethodType)
 
 
-def _walk(name: str, value, out: dict, depth: int, where: str = "") -> None:
+class Names(dict):
+    """`names_in`'s answer: id(handle or list) -> (variable name, value), and in `frames`
+    id -> the Python frame that name belongs to (`""` for module level, else the function's
+    name)."""
+
+    def __init__(self):
+        super().__init__()
+        self.frames: dict[int, str] = {}
+
+
+def _walk(name: str, value, out: Names, depth: int, where: str = "") -> None:
     if isinstance(value, _PLAIN) or id(value) in out:
         return
     if isinstance(value, Handle) or getattr(value, "_kp_labelled", False):
-        out[id(value)] = (name, value, where)
+        out[id(value)] = (name, value)
+        out.frames[id(value)] = where
         if not isinstance(value, Handle):
             for fn in _EXPANDERS:
                 for sub_name, sub in fn(name, value):
@@ -317,12 +328,13 @@ def _frame_names(frames) -> list[str]:
     return names[::-1]
 
 
-def names_in(frame, limit: int = 4) -> dict[int, tuple[str, object, str]]:
-    """Map id(handle or list) -> (variable name, value, frame name) over the user's frames,
-    inner first (the innermost name of a value wins). The frame name is `""` for module level
-    (a notebook's globals) and the function's name for a local (see `_frame_names`), so two
-    variables called `a` in different frames stay two things."""
-    out: dict[int, tuple[str, object, str]] = {}
+def names_in(frame, limit: int = 4) -> Names:
+    """Map id(handle or list) -> (variable name, value) over the user's frames, inner first
+    (the innermost name of a value wins). `.frames` maps the same ids to the Python frame
+    of each name: `""` for module level (a notebook's globals), the function's name for a
+    local (see `_frame_names`), so two variables called `a` in different frames stay two
+    things."""
+    out = Names()
     seen_globals = False
     frames = _learner_frames(frame, limit)
     for frame, where in zip(frames, _frame_names(frames)):

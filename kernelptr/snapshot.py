@@ -418,8 +418,7 @@ class _Labeller:
         with `kp.name`)."""
         if getattr(thing, "_label", None):
             return ""
-        entry = self.names.get(id(thing))
-        return entry[2] if entry and len(entry) > 2 else ""
+        return getattr(self.names, "frames", {}).get(id(thing), "")
 
     def holder(self, holder) -> str:
         if id(holder) in self.list_labels:

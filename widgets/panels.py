@@ -14,7 +14,7 @@ from .style import CHANGED, abbreviate
 PROBLEM = getattr(style, "PROBLEM", "#7000E0")
 
 __all__ = ["caption", "caption_html", "describe", "rust_of", "source_html", "log_html",
-           "legend_html", "source_of", "Narrator"]
+           "legend_html", "source_of", "Narrator", "printable"]
 
 _PRE = ('<pre class="kp-code" style="font-family:monospace;font-size:12px;line-height:1.35;'
         'margin:0;padding:4px 6px;background:#FAFAFA;border:1px solid #DDD;'
@@ -22,6 +22,29 @@ _PRE = ('<pre class="kp-code" style="font-family:monospace;font-size:12px;line-h
 #: `Job @0xffff888000001000` (a type, then an address) or a bare `0xffff888000001000`.
 _ADDRESS = re.compile(r"(?:(?P<type>[A-Za-z_][\w:]*(?:<[^@;]*?>)?) @)?0x(?P<hex>[0-9a-f]{9,16})\b")
 _TEMPORARY = re.compile(r"^[a-z:]+#\d+$")     # the model's label for an unnamed handle
+
+
+def printable(text) -> str:
+    r"""`text` with every character a page cannot show (controls, NUL, lone surrogates)
+    written as an escape, so any learner's text is safe in HTML and JSON.
+
+    >>> printable("ok\x1b[31m" + chr(0xd800))
+    'ok\\x1b[31m\\ud800'
+    """
+    return "".join(c if c.isprintable() or c in "\n\t" else
+                   (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
+                   for c in str(text))
+
+
+def _name(label: str) -> str:
+    """A variable's name as a caption writes it: a huge one keeps its start and end."""
+    return label if len(label) <= 40 else f"{label[:24]}…{label[-12:]}"
+
+
+def _tame(sentence: str) -> str:
+    """`sentence` with each huge word (a 20,000-character type name...) shortened in its
+    middle: the sentence keeps its every word and its end."""
+    return " ".join(w if len(w) <= 80 else f"{w[:48]}…{w[-24:]}" for w in sentence.split(" "))
 
 
 def rust_of(event) -> str:
@@ -99,7 +122,8 @@ def describe(event, snapshot=None, previous=None) -> str:
              for o in s.objects}
 
     def who(address):
-        return acted.get(address) or after.get(address) or earlier.get(address)
+        named = acted.get(address) or after.get(address) or earlier.get(address)
+        return _name(named) if named else None
 
     def name(m):
         address = int(m.group("hex"), 16)
@@ -124,7 +148,7 @@ def describe(event, snapshot=None, previous=None) -> str:
             text = _LINKED.sub(lambda m: f"{m.group(1)} {'from' if unlinking else 'of'} {lst}"
                                if "cursor" not in m.group(1) else f"{m.group(1)} of {lst}",
                                text, count=1)
-    return text
+    return printable(text)
 
 
 class Narrator:
@@ -141,8 +165,8 @@ class Narrator:
             event = frames[i].event
             previous = frames[i - 1].snapshot if i > 0 else getattr(self.recording, "before",
                                                                      None)
-            self._lines[i] = f"[{event.step}] {event.op}: " + describe(
-                event, frames[i].snapshot, previous)
+            self._lines[i] = printable(_tame(f"[{event.step}] {event.op}: " + describe(
+                event, frames[i].snapshot, previous)))
         return self._lines[i]
 
     def caption(self, i: int) -> str:
@@ -154,10 +178,11 @@ def caption_html(text: str, problems: str = "") -> str:
     """A step's caption as HTML that wraps (bold), and under it, in the problem colour,
     what invariant its heap breaks, if any."""
     out = ('<div style="font-weight:bold;white-space:normal;overflow-wrap:anywhere;'
-           f'line-height:1.35">{_html.escape(text)}</div>')
+           f'line-height:1.35">{_html.escape(printable(text))}</div>')
     if problems:
         out += (f'<div class="kp-problems" style="color:{PROBLEM};white-space:normal;'
-                f'overflow-wrap:anywhere;line-height:1.35">{_html.escape(problems)}</div>')
+                f'overflow-wrap:anywhere;line-height:1.35">{_html.escape(printable(problems))}'
+                "</div>")
     return out
 
 
@@ -182,16 +207,16 @@ def source_html(recording, i: int, context: int = 6) -> str:
     lines, current = source_of(recording, i)
     rust = rust_of(recording.frames[i].event)
     under = ('<div class="kp-rust" style="font-size:13px;margin:2px 0 0 0">Rust: '
-             f'<code style="white-space:pre-wrap">{_html.escape(rust)}</code></div>'
+             f'<code style="white-space:pre-wrap">{_html.escape(printable(rust))}</code></div>'
              if rust else "")
     if not lines:
         loc = recording.frames[i].event.location
-        return f"{_PRE}(no source for {_html.escape(str(loc))})</pre>{under}"
+        return f"{_PRE}(no source for {_html.escape(printable(loc))})</pre>{under}"
     lo = max(1, current - context)
     hi = min(len(lines), current + context)
     out = []
     for n in range(lo, hi + 1):
-        text = _html.escape(lines[n - 1].rstrip("\n"))
+        text = _html.escape(printable(lines[n - 1].rstrip("\n")))
         if n == current:
             out.append(f'<span class="kp-line" style="background:{CHANGED};font-weight:bold">'
                        f'→{n:3d} {text}</span>')

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html as _html
 import re
 import textwrap
 from dataclasses import replace
@@ -14,7 +13,9 @@ from .arrange import PX_PER_PT, width_budget
 from .dot import scene_of
 from .focus import Focus
 from .keys import StepKeys
-from .panels import Narrator, caption_html, legend_html, log_html, rust_of, source_html
+from .escape import html
+from .panels import (Narrator, caption_html, legend_html, log_html, printable, rust_of,
+                     source_html)
 from .render import fit, render
 from .stable import StableLayout
 
@@ -114,11 +115,10 @@ class Pictures:
         return self.layout.source(scene)
 
     def _caption_lines(self, i: int, chars: int) -> list:
-        lines = [f"<B>{_html.escape(x)}</B>"
-                 for x in textwrap.wrap(self.narrator.caption(i), chars)]
-        rust = rust_of(self.recording.frames[i].event)
+        lines = [f"<B>{html(x, 0)}</B>" for x in textwrap.wrap(self.narrator.caption(i), chars)]
+        rust = printable(rust_of(self.recording.frames[i].event))
         if rust:
-            lines += [f'Rust: <FONT FACE="monospace">{_html.escape(x)}</FONT>'
+            lines += [f'Rust: <FONT FACE="monospace">{html(x, 0)}</FONT>'
                       for x in textwrap.wrap(rust, chars - 6)]
         return lines
 
