@@ -88,8 +88,7 @@ class Pictures:
         from . import dot
 
         named = getattr(dot, "problems_caption", None)
-        snap = self.snapshot(i)
-        return named(snap) if named is not None and getattr(snap, "problems", ()) else ""
+        return named(self.snapshot(i)) if named is not None else ""
 
     @property
     def natural_px(self) -> float:
