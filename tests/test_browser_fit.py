@@ -67,19 +67,51 @@ def _open(page, url):
     page.locator(".jp-FileBrowser").first.wait_for(state="visible", timeout=10_000)
 
 
-def _run_all(page):
+def _run_all(page, notebook):
     """Run every cell (cells tagged raises-exception do not stop the run) and wait until
-    the kernel is idle with every code cell executed."""
+    every code cell ran; a cell whose error stopped the run fails the test at once, with
+    its error."""
     page.wait_for_selector("text=| Idle", timeout=60_000)
+    # The stored outputs go first: an error shown must be one this run raised.
+    page.click("text=Edit", timeout=30_000)
+    page.click("text=Clear Outputs of All Cells", timeout=30_000)
+    page.wait_for_function("() => !document.querySelector('.jp-Notebook .jp-OutputArea-output')",
+                           timeout=30_000)
     page.click("text=Run", timeout=30_000)
     page.click("text=Run All Cells", timeout=30_000)
-    page.wait_for_function("""() => {
-        const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
-            .map(p => p.textContent.trim());
-        return prompts.length > 0 && prompts.every(p => /^\\[\\d+\\]:$/.test(p));
-    }""", timeout=170_000, polling=500)
+    deadline, stopped = time.monotonic() + 170, None
+    while True:
+        state = page.evaluate(_PROGRESS)
+        if state["done"]:
+            break
+        # Stopped: nothing running or queued, cells left, an error shown, for 3 s running.
+        halted = state["idle"] and not state["running"] and state["left"] and state["error"]
+        if not halted:
+            stopped = None
+        elif stopped is None:
+            stopped = (time.monotonic(), state["left"])
+        elif stopped[1] == state["left"] and time.monotonic() - stopped[0] > 3:
+            raise AssertionError(f"{notebook}: Run All stopped at an error:\n{state['error']}")
+        assert time.monotonic() < deadline, f"{notebook}: cells still running after 170 s"
+        time.sleep(0.5)
     page.wait_for_selector("text=| Idle", timeout=60_000)
 
+
+_PROGRESS = """() => {
+  const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
+      .map(p => p.textContent.trim());
+  const errors = document.querySelectorAll(
+      '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]');
+  const status = [...document.querySelectorAll('.jp-StatusBar-TextItem')]
+      .map(t => t.textContent).join(' ');
+  return {
+    done: prompts.length > 0 && prompts.every(p => /^\\[\\d+\\]:$/.test(p)),
+    running: prompts.includes('[*]:'),
+    left: prompts.filter(p => p === '[ ]:').length,
+    idle: /\\| Idle/.test(status),
+    error: errors.length ? errors[errors.length - 1].innerText.slice(-600) : "",
+  };
+}"""
 
 _MEASURE = """(el) => {
   const out = el.closest('.jp-OutputArea-output') || el.parentElement;
@@ -152,7 +184,7 @@ def test_every_picture_fits_a_notebook_output(lab, browser, notebook):
     problems, found = [], []
     try:
         _open(page, lab_url(url, notebook))
-        _run_all(page)
+        _run_all(page, notebook)
         widgets = page.locator(".kp-stepper, .kp-heapview")
         # Every Stepper renders its picture (the widget's view comes after the kernel).
         for k in range(widgets.count()):

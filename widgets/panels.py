@@ -206,8 +206,9 @@ def source_html(recording, i: int, context: int = 6) -> str:
     under it the Rust statement the step models, when the model names one."""
     lines, current = source_of(recording, i)
     rust = rust_of(recording.frames[i].event)
-    under = ('<div class="kp-rust" style="font-size:13px;margin:2px 0 0 0">Rust: '
-             f'<code style="white-space:pre-wrap">{_html.escape(printable(rust))}</code></div>'
+    under = ('<div class="kp-rust" style="font-size:12px;line-height:1.35;margin:3px 0 0 0">'
+             '<b>Rust:</b> <span style="font-family:monospace;white-space:pre-wrap">'
+             f'{_html.escape(printable(rust))}</span></div>'
              if rust else "")
     if not lines:
         loc = recording.frames[i].event.location
