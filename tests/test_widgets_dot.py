@@ -9,6 +9,7 @@ import pytest
 import kernelptr as kp
 import widgets
 from widgets import render as render_mod
+from widgets.escape import node_id
 from widgets.style import id_colour
 from widgets_scenes import (A, B, C, D, VT, edge_shapes, every_concept, node_boxes,
                             race_recording, texts)
@@ -185,7 +186,8 @@ def test_node_names_are_stable_across_snapshots(heap):
     q.push_back(a)
     extra = kp.Arc.new(5, kp.GFP_KERNEL)
     two = names(widgets.to_dot(heap.snapshot()).source)
-    stable = {f"obj_{keep.address:x}", "h_keep", "list_q"}
+    here = "test_node_names_are_stable_across_snapshots"    # the handles' Python frame
+    stable = {f"obj_{keep.address:x}", node_id("h", f"{here}/keep"), node_id("list", f"{here}/q")}
     assert stable <= one and stable <= two
     assert f"obj_{extra.address:x}" in two - one
 
@@ -247,13 +249,14 @@ def test_a_live_cursor_is_drawn_on_its_list(heap):
     q = kp.List(Node)
     for n in range(2):
         q.push_back(kp.ListArc.new(Node(n), kp.GFP_KERNEL))
-    assert "cursor" not in widgets.to_dot(heap.snapshot()).source
+    assert "cursor: " not in widgets.to_dot(heap.snapshot()).source
     c = q.cursor_front()
     c.move_next()
     second = heap.snapshot().list("q").items[1]
     assert heap.snapshot().list("q").cursor == (second,)
     source = widgets.to_dot(heap.snapshot()).source
-    assert f"list_q:c:e -> obj_{second:x}:p0:w" in source
+    q_node = node_id("list", "test_a_live_cursor_is_drawn_on_its_list/q")   # a local `q`
+    assert f"{q_node}:c:e -> obj_{second:x}:p0:w" in source
     c.move_next()
     assert "cursor: at the back" in widgets.to_dot(heap.snapshot()).source
 
