@@ -54,8 +54,8 @@ def test_the_log_marks_the_current_step_and_greys_the_later_ones(heap):
         b = a.clone()
         c = b.clone()
     html = log_html(rec, 1)
-    assert 'class="kp-current"' in html and "▶ [" in html
-    assert html.index("▶") < html.index("color:#767676")
+    assert 'class="kp-current"' in html and "► [" in html
+    assert html.index("►") < html.index("color:#767676")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -103,7 +103,7 @@ def test_a_broken_invariant_is_named_under_the_caption(monkeypatch):
 
     if not hasattr(widgets.dot, "problems_caption"):      # pictures that mark no problems
         monkeypatch.setattr(widgets.dot, "problems_caption", raising=False,
-                            value=lambda snap: "heap.check() fails: ✗1 (stand-in)")
+                            value=lambda snap: "heap.check() fails: ×1 (stand-in)")
     with kp.Heap() as heap, warnings.catch_warnings():
         warnings.simplefilter("ignore")
         a, x = kp.Arc.new(Job(1), kp.GFP_KERNEL), kp.Arc.new(Job(2), kp.GFP_KERNEL)
@@ -116,7 +116,7 @@ def test_a_broken_invariant_is_named_under_the_caption(monkeypatch):
         s = widgets.Stepper(rec)
         s.last()
         assert 'class="kp-problems"' in s._title.value
-        assert "heap.check() fails: ✗1" in s._title.value
+        assert "heap.check() fails: ×1" in s._title.value
         s.first()
         expected = bool(getattr(rec.frames[0].snapshot, "problems", True))
         assert ('class="kp-problems"' in s._title.value) == expected

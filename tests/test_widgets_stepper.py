@@ -58,7 +58,7 @@ def test_panels_show_source_line_and_current_event(rec):
     event = rec.frames[5].event
     assert event.op in s._title.value
     assert "q.push_back(a)" in s._source.value and "→" in s._source.value
-    assert "▶" in s._log.value and event.op in s._log.value.split("▶")[1]
+    assert "►" in s._log.value and event.op in s._log.value.split("►")[1]
     assert s._graph.value == widgets.render.fit(s.drawing.picture(5))
 
 

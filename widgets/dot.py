@@ -141,7 +141,7 @@ def to_dot(snapshot, previous=None, *, legend: bool = True, caption: str = "", r
     nodes with `first`, `next` and `prev` edges in their ID's colour; vtables live in `.rodata`.
 
     What broke (`snapshot.problems`, the records behind `heap.problems()`) is drawn on the
-    link or cell concerned in `widgets.style.PROBLEM` with "✗n", the sentence as tooltip,
+    link or cell concerned in `widgets.style.PROBLEM` with "×n", the sentence as tooltip,
     and a numbered line under the caption. `caption` is text (escaped here, wrapped, cut
     at `widgets.escape.CAPTION_LIMIT` characters).
 
@@ -303,7 +303,7 @@ def _list(scene, lst, before, elision, marks):
     cursor = lst.cursor if not lst.dropped else ()
     if cursor:
         # A cursor sits between two items; it is drawn pointing at the item after it.
-        where = "cursor: next ▸" if cursor[0] is not None else "cursor: at the back"
+        where = "cursor: next ►" if cursor[0] is not None else "cursor: at the back"
         rows += f'<TR><TD PORT="c" COLOR="{colour}"><I>{where}</I></TD></TR>'
     scene.node(name, frame_cluster(lst.frame), label=f"<{_TABLE}{rows}</TABLE>>")
     if lst.items and not lst.dropped:
@@ -332,7 +332,7 @@ def _links(scene, snapshot, elision, marks):
     line with two different heads, also in a two-item ring, and a `prev` that disagrees with
     its neighbour's `next` stands out as a line of its own (dashed, open head, leaving the
     left side of its `prev` cell). An elided run of items is one "… N more …" node on the
-    ring. A pointer a problem concerns is drawn in the problem colour with its "✗n" and its
+    ring. A pointer a problem concerns is drawn in the problem colour with its "×n" and its
     sentence as tooltip.
     """
     firsts = {(lst.id, lst.items[0]) for lst in snapshot.lists if lst.items}
@@ -466,8 +466,8 @@ def _id_rows(o, i, diff, grey, at):
         prev, nxt = o.links[i]
         ch = _bg(diff("links", i))
         linked = prev is not None or nxt is not None
-        p_text = "◂ prev" if prev is not None else "prev: null"
-        n_text = "next ▸" if nxt is not None else "next: null"
+        p_text = "◄ prev" if prev is not None else "prev: null"
+        n_text = "next ►" if nxt is not None else "next: null"
         name = f'<FONT COLOR="{colour}"><B>links[{i}]</B></FONT>' if linked else f"links[{i}]"
         rows.append(f'<TR>{_cell(_grey(p_text, grey or prev is None), port=f"p{i}", bg=ch, mark=at(f"p{i}"))}'
                     f'{_cell(_grey(name, grey), port=f"l{i}", bg=ch, mark=at(f"l{i}"))}'
@@ -531,14 +531,14 @@ def _place(p):
 
 def _cell(content, *, port=None, colspan=None, bg="", border="", mark=()):
     """One table cell; a cell a problem concerns gets the problem colour (a thick border,
-    a pale violet fill unless it is highlighted as changed, "✗n" before its text, and the
+    a pale violet fill unless it is highlighted as changed, "×n" before its text, and the
     problem's sentence as its tooltip)."""
     attrs = f' PORT="{port}"' if port else ""
     attrs += f' COLSPAN="{colspan}"' if colspan else ""
     if mark:
         numbers = ",".join(str(n) for n, _ in mark)
         tip = "&#10;".join(html(text, 300) for _, text in mark)
-        content = f'<FONT COLOR="{PROBLEM}"><B>✗{numbers}</B></FONT>&#160;{content}'
+        content = f'<FONT COLOR="{PROBLEM}"><B>×{numbers}</B></FONT>&#160;{content}'
         attrs += (bg or f' BGCOLOR="{PROBLEM_BG}"') + f' COLOR="{PROBLEM}" BORDER="3"'
         attrs += f' HREF="#kp-problems" TOOLTIP="{tip}"'
     else:
@@ -547,13 +547,13 @@ def _cell(content, *, port=None, colspan=None, bg="", border="", mark=()):
 
 
 def _marked(attrs: dict, mark) -> dict:
-    """Edge `attrs` drawn in the problem colour, thicker, with "✗n" at its tail and the
+    """Edge `attrs` drawn in the problem colour, thicker, with "×n" at its tail and the
     problem's sentence as its tooltip, when `mark` lists problems about it."""
     if not mark:
         return attrs
     numbers = ",".join(str(n) for n, _ in mark)
     return dict(attrs, color=PROBLEM, penwidth="3.2", fontcolor=PROBLEM,
-                taillabel=f"<<B>✗{numbers}</B>>",
+                taillabel=f"<<B>×{numbers}</B>>",
                 tooltip=_tooltip("\n".join(text for _, text in mark)))
 
 
@@ -578,12 +578,12 @@ def problems_caption(snapshot) -> str:
     >>> snap = kp.Snapshot(1, problems=(kp.Problem("x @0xffff888000001040: next -> null",
     ...                                             "link"),))
     >>> problems_caption(snap)
-    'heap.check() fails: ✗1 x @ffff8880…1040: next -> null'
+    'heap.check() fails: ×1 x @ffff8880…1040: next -> null'
     """
     numbered = _Marks(snapshot).numbered
     if not numbered:
         return ""
-    return "heap.check() fails: " + " ".join(f"✗{n} {_short(p.text)}" for n, p in numbered)
+    return "heap.check() fails: " + " ".join(f"×{n} {_short(p.text)}" for n, p in numbered)
 
 
 def _caption_html(caption: str, marks) -> str:
@@ -593,11 +593,11 @@ def _caption_html(caption: str, marks) -> str:
     parts = [f"<B>{caption_html(caption)}</B>"] if caption else []
     if marks.numbered:
         lines = [f'<FONT COLOR="{PROBLEM}"><B>heap.check() fails</B>: an invariant is broken '
-                 "(each ✗ on the picture; hover it for the sentence)</FONT>"]
+                 "(each × on the picture; hover it for the sentence)</FONT>"]
         for n, p in marks.numbered:
             wrapped = wrap(_short(p.text), 96)
             text = '<BR ALIGN="LEFT"/>&#160;&#160;&#160;&#160;'.join(html(w, 0) for w in wrapped)
-            lines.append(f'<FONT COLOR="{PROBLEM}"><B>✗{n}</B></FONT>&#160;{text}')
+            lines.append(f'<FONT COLOR="{PROBLEM}"><B>×{n}</B></FONT>&#160;{text}')
         parts.append('<BR ALIGN="LEFT"/>'.join(lines) + '<BR ALIGN="LEFT"/>')
     return "<BR/>".join(parts)
 
@@ -640,17 +640,17 @@ def _graph_label(caption, legend, columns=5):
 #: The legend's entries in reading order: (the cell's graphviz attributes, its HTML-like
 #: text). Pictures lay them out in rows (`Scene.legend_columns`); widgets show them as HTML.
 LEGEND = (
-    ("", "━━ Arc (owns a count)"),
-    ("", "╍╍ ArcBorrow (borrows)"),
+    ("", "── Arc (owns a count)"),
+    ("", "– – ArcBorrow (borrows)"),
     ("", "<B>▬▬ UniqueArc</B>&#160;(only owner)"),
-    ("", "┈┈ raw pointer (*const T)"),
-    ("", f'<FONT COLOR="{id_colour(0)}">━━ ID 0</FONT>&#160;'
-         f'<FONT COLOR="{id_colour(1)}">━━ ID 1</FONT>: ListArc, first, next ▶, prev ▷'),
+    ("", "· · · raw pointer (*const T)"),
+    ("", f'<FONT COLOR="{id_colour(0)}">── ID 0</FONT>&#160;'
+         f'<FONT COLOR="{id_colour(1)}">── ID 1</FONT>: ListArc, first, next ► (filled head), prev (open head)'),
     (f'BGCOLOR="{CHANGED}"', "changed since last step"),
     (f'BGCOLOR="{SATURATED}"', '<FONT COLOR="white">SATURATED refcount</FONT>'),
     ("", f'<FONT COLOR="{GREY}"><S>freed / moved</S></FONT>'),
     (f'BGCOLOR="{PROBLEM_BG}" COLOR="{PROBLEM}" BORDER="2"',
-     f'<FONT COLOR="{PROBLEM}"><B>✗</B> broken invariant</FONT>'),
+     f'<FONT COLOR="{PROBLEM}"><B>×</B> broken invariant</FONT>'),
     ("", "fat pointer: data | vtable"),
     ("", "ffff8880…1040 = 0xffff888000001040"),
 )

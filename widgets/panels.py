@@ -237,7 +237,7 @@ def log_html(recording, i: int, context: int = 3, narrator: Narrator | None = No
         text = _html.escape(narrator.line(n))
         if n == i:
             out.append(f'<span class="kp-current" style="background:{CHANGED};'
-                       f'font-weight:bold">▶ {text}</span>')
+                       f'font-weight:bold">► {text}</span>')
         elif n > i:
             out.append(f'<span style="color:#767676">  {text}</span>')
         else:

@@ -83,7 +83,7 @@ class Pictures:
         return self.layout.fits == 0
 
     def problems_caption(self, i: int) -> str:
-        """"heap.check() fails: ✗1 …" when frame `i`'s heap breaks an invariant, numbered as
+        """"heap.check() fails: ×1 …" when frame `i`'s heap breaks an invariant, numbered as
         the picture marks it (where pictures mark problems: `widgets.dot.problems_caption`)."""
         from . import dot
 
