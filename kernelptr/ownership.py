@@ -84,8 +84,8 @@ class Handle:
                 rule="a method that takes `self` by value consumes the handle; the old name "
                      "cannot be used afterwards",
                 rustc="error[E0382]: borrow of moved value",
-                fix="use the value the consuming call returned, or keep another reference "
-                    f"before moving it: {self._another_reference}",
+                fix=f"use the value the consuming call returned, or {self._another_reference} "
+                    "before moving it if you need another reference",
             )
         obj = self._obj
         if obj is not None and obj.freed:
