@@ -19,12 +19,14 @@ import widgets
 heap = kp.reset()
 
 # %% [md] notes
-# Say: this notebook answers one question from the design document: how do you build a
-# container the kernel can use under a spinlock? Everything else (ListLinks, ListArc, cursors)
-# follows from that answer.
-# Ask: "Which containers from userspace Rust allocate when you insert?" (Vec, HashMap,
-# BTreeMap, Box-based lists: all of them.)
-# Show: nothing yet; run the first cell so the model is ready.
+# *Speaker notes*
+#
+# - **Say:** this notebook answers one question from the design document: how do you build a
+#   container the kernel can use under a spinlock? Everything else (ListLinks, ListArc, cursors)
+#   follows from that answer.
+# - **Ask:** "Which containers from userspace Rust allocate when you insert?" (Vec, HashMap,
+#   BTreeMap, Box-based lists: all of them.)
+# - **Show:** nothing yet; run the first cell so the model is ready.
 
 # %% [md] slide
 # ## Two rules about memory in the kernel
@@ -42,12 +44,14 @@ heap = kp.reset()
 # allocate memory?
 
 # %% [md] notes
-# Say: userspace Rust treats allocation as infallible (it aborts on OOM); the kernel cannot.
-# Two rules plus "no failure on teardown" rule out every container that allocates on insert.
-# Ask: "Where in a driver would an insert happen under a spinlock?" (an interrupt handler
-# queueing work, a lookup table shared with IRQ context.)
-# Show: the next two cells: the model refuses the allocation exactly like the kernel's
-# might_sleep() check would.
+# *Speaker notes*
+#
+# - **Say:** userspace Rust treats allocation as infallible (it aborts on OOM); the kernel cannot.
+#   Two rules plus "no failure on teardown" rule out every container that allocates on insert.
+# - **Ask:** "Where in a driver would an insert happen under a spinlock?" (an interrupt handler
+#   queueing work, a lookup table shared with IRQ context.)
+# - **Show:** the next two cells: the model refuses the allocation exactly like the kernel's
+#   might_sleep() check would.
 
 # %% [md] subslide
 # ## A map whose insert allocates, under a spinlock
@@ -125,11 +129,13 @@ def job(name, prio=0):
 kp.layout(kp.List).size      # bytes in a List<Job, 0>: one pointer, `first`
 
 # %% [md] notes
-# Say: the whole trick is in the struct: the list costs 16 bytes inside each item and 8 bytes
-# for the head, and nothing at insert time. The three decorators are the three Rust items.
-# Ask: "What is the price?" (an item can be in only one list per links field; the item must
-# not move; you need the item itself to insert, not a copy.)
-# Show: `kp.rust_decl(Job)` prints the declaration the model stands for, if someone asks.
+# *Speaker notes*
+#
+# - **Say:** the whole trick is in the struct: the list costs 16 bytes inside each item and 8 bytes
+#   for the head, and nothing at insert time. The three decorators are the three Rust items.
+# - **Ask:** "What is the price?" (an item can be in only one list per links field; the item must
+#   not move; you need the item itself to insert, not a copy.)
+# - **Show:** `kp.rust_decl(Job)` prints the declaration the model stands for, if someone asks.
 
 # %% [md] subslide
 # ## Answer 2: reserve the node before the lock
@@ -185,21 +191,25 @@ with threads.lock() as tree:
 heap = kp.reset()                               # a fresh kernel: only this section's objects
 jobs = kp.SpinLock(kp.List(Job, id=0), "jobs")   # SpinLock<List<Job, 0>>
 with kp.record() as rec:
-    a, b, c = job("a"), job("b"), job("c")      # allocate first, outside any lock
+    a = job("a")                                # allocate first, outside any lock
+    b = job("b")
+    c = job("c")
     with jobs.lock() as q:
         q.value.push_back(a)
         q.value.push_back(b)
         q.value.push_front(c)
 
-# step 4 is push_back(a) into the empty list, step 6 is push_front(c)
+# questions before the 5th step (index 4: push_back(a)) and the 7th (index 6: push_front(c))
 widgets.StepQuiz(rec, {4: widgets.ask.next_of("a"), 6: widgets.ask.prev_of("c")})
 
 # %% [md] notes
-# Say: a one-item ring points to itself both ways; `push_back` inserts just before `first`,
-# so the back is `first.prev`; `push_front` is the same insertion followed by `first = item`.
-# Ask: before revealing step 5, "which pointers does push_back(b) write?" (four: b.next,
-# b.prev, a.next, a.prev.)
-# Show: answer the quiz live, then "open the Stepper" and step back and forth.
+# *Speaker notes*
+#
+# - **Say:** the list is only `first`: everything else is the items' own links. Let the room
+#   answer each quiz question before anyone commits; the answers follow from the ring rule.
+# - **Ask:** after step 6, "which pointers did push_back(b) write?" (b.next, b.prev, a.next,
+#   a.prev: four, and none of them needed memory.)
+# - **Show:** answer the quiz live, then "open the Stepper" and step back and forth.
 
 # %% [md] subslide
 # The same steps in kernel Rust, written by the model from the recording:
@@ -246,10 +256,12 @@ widgets.DoesItCompile(push_plain_arc, [
 # (`["x", "y", "z"]` with `first = 1`, longer ones, other `first`s).
 
 # %% [md] notes
-# Say: this is the quiz above turned around: you know the order you want, choose the pushes.
-# Ask: "Where does the second push_front go: before or after the first one?" (before: it
-# becomes the new first.)
-# Show: a wrong attempt; the check draws what your code did and marks the first wrong push.
+# *Speaker notes*
+#
+# - **Say:** this is the quiz above turned around: you know the order you want, choose the pushes.
+# - **Ask:** "Where does an item go when you push_front twice in a row?" (let them reason from
+#   the quiz; do not solve the exercise for them.)
+# - **Show:** a wrong attempt; the check draws what your code did and marks the first wrong push.
 
 # %% exercise
 def build(q, make, names, first):
@@ -274,9 +286,9 @@ checks.ex03_build(build)
 # own `prev` and `next` say who its neighbours are.
 #
 # ```rust
+# // SAFETY: `b_arc` is in `q` (or in no list), never in another List<Job, 0>.
+# let taken: Option<ListArc<Job>> = unsafe { q.remove(&b_arc) };
 # let first: Option<ListArc<Job>> = q.pop_front();
-# // SAFETY: `c_arc` is in `q` (or in no list), never in another List<Job, 0>.
-# let taken: Option<ListArc<Job>> = unsafe { q.remove(&c_arc) };
 # let last: Option<ListArc<Job>> = q.pop_back();
 # ```
 #
@@ -286,22 +298,24 @@ checks.ex03_build(build)
 # %%
 heap = kp.reset()
 q = kp.List(Job, id=0)
-c = job("c")
-c_arc = c.clone_arc()                 # a plain Arc to c, kept to find c later
-for la in (job("a"), job("b"), c, job("d")):
+b = job("b")
+b_arc = b.clone_arc()                 # a plain Arc to b, kept to find b later
+for la in (job("a"), b, job("c")):
     q.push_back(la)
 
 with kp.record() as rec:
+    taken = q.remove(b_arc)
     first = q.pop_front()
-    taken = q.remove(c_arc)
     last = q.pop_back()
 widgets.Stepper(rec)
 
 # %% [md] notes
-# Say: removing c writes b.next, d.prev (the neighbours found through c's own links) and
-# nulls c's links: nothing walks the list. The ListArc comes back: the list gave up its right.
-# Ask: "what would a Vec or a Python list do to remove c?" (search for it, then shift the tail.)
-# Show: step 2; the yellow cells are every pointer that changed.
+# *Speaker notes*
+#
+# - **Say:** remove finds b's neighbours through b's own links: nothing walks the list. The
+#   ListArc comes back: the list gave up its right to b's links.
+# - **Ask:** "what would a Vec or a Python list do to remove b?" (search for it, then shift the tail.)
+# - **Show:** step 1; the yellow cells are every pointer that changed. Then pop_back: first.prev.
 
 # %% [md] subslide
 # **Predict:** a list holds 100 jobs and you keep an `Arc` to the 50th. How many pointers does
@@ -326,7 +340,7 @@ widgets.Predict("How many pointers (`next`, `prev`, `first`) does removing the 5
                 "jobs write?", remove_the_50th, answer=lambda writes: writes,
                 choices=["2", "4", "about 50", "about 100"],
                 hints=["remove searches nothing: the item's own links name its neighbours.",
-                       "look at step 2 of the Stepper above: count the cells that changed."],
+                       "look at step 1 of the Stepper above: count the cells that changed."],
                 show=lambda out: f"The model counted **{out.value}** pointer writes: the two "
                                  "neighbours' links, and the item's own two set back to null. "
                                  "The same at any length.")
@@ -367,22 +381,24 @@ widgets.plot_op_cost()
 # %%
 heap = kp.reset()
 pending = kp.List(Job, id=0)
-for name in ("a", "b", "c", "d"):
+for name in ("a", "b", "c"):
     pending.push_back(job(name))
 
 with kp.record() as rec:
     cursor = pending.cursor_front()
     cursor.move_next()
     taken = cursor.peek_next().remove()
-    cursor.insert_prev(job("new"))
+    fresh = job("new")
+    cursor.insert_prev(fresh)
 widgets.Stepper(rec)
 
 # %% [md] notes
-# Say: "between" is what makes removal at the cursor easy: after removing the next item,
-# the cursor still sits between the same surviving neighbours, and peek_next() is already
-# the following item.
-# Ask: "After the removal, what does peek_next() return?" (c.)
-# Show: the caption of each step says where the cursor sits.
+# *Speaker notes*
+#
+# - **Say:** a cursor is a position between two items, not an item; it borrows the whole list
+#   mutably while it is used.
+# - **Ask:** "After the removal, what does peek_next() return?" (c.)
+# - **Show:** the caption of each step says where the cursor sits.
 
 # %% [md] subslide
 # ## Does this compile?
@@ -419,10 +435,12 @@ widgets.DoesItCompile(stale_cursor, [
 # that never moves on is stopped with a hint.
 
 # %% [md] notes
-# Say: this is the cursor loop every kernel list user writes once.
-# Ask: "After `remove()` on a peek, should the loop call move_next()?" (let them find out.)
-# Show: a loop that forgets move_next: the check stops it within a second and says which
-# call repeats.
+# *Speaker notes*
+#
+# - **Say:** this is the cursor loop every kernel list user writes once.
+# - **Ask:** "After `remove()` on a peek, should the loop call move_next()?" (let them find out.)
+# - **Show:** a loop that forgets move_next: the check stops it within a second and says which
+#   call repeats.
 
 # %% exercise
 def drop_low(q, limit):
@@ -458,6 +476,8 @@ checks.ex03_drop_low(drop_low)
 # - Next: `04_listarc`: why a list takes a `ListArc` and not an `Arc`.
 
 # %% [md] notes
-# Summary slide. Ask: "Name one thing an intrusive list cannot do that a Vec can." (be in two
-# lists through the same links; know its length in O(1); hold a value that may move.)
-# Then open notebook 04 with the question the DoesItCompile above left open: why not an Arc?
+# *Speaker notes*
+#
+# - **Summary.** Ask: "Name one thing an intrusive list cannot do that a Vec can." (be in two
+#   lists through the same links; know its length in O(1); hold a value that may move.)
+#   Then open notebook 04 with the question the DoesItCompile above left open: why not an Arc?
