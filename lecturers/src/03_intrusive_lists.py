@@ -111,6 +111,19 @@ with kp.expect_error(kp.AllocError):
 #   (`untracked`: it does not; notebook 04 explains).
 # - `impl_list_item!`: which field a `List<Job, 0>` threads through.
 
+# %% [md] notes
+# *Speaker notes*
+#
+# - **Say:** the whole trick is in the struct: the list costs 16 bytes inside each item and 8 bytes
+#   for the head, and nothing at insert time. The three decorators are the three Rust items.
+# - **Ask:** "What is the price?" (an item can be in only one list per links field; the item must
+#   not move; you need the item itself to insert, not a copy.)
+# - **Show:** `kp.rust_decl(Job)` prints the declaration the model stands for, if someone asks.
+
+# %% [md] subslide
+# The same declaration in the model, line for line (each comment is the Rust it stands for),
+# and a helper that makes one `ListArc<Job>` the way the kernel does:
+
 # %%
 @kp.impl_list_item(id=0, using="links")          # impl_list_item! { ... using ListLinks { self.links } }
 @kp.impl_list_arc_safe(id=0, untracked=True)     # impl_list_arc_safe! { ... untracked; }
@@ -127,15 +140,6 @@ def job(name, prio=0):
 
 
 kp.layout(kp.List).size      # bytes in a List<Job, 0>: one pointer, `first`
-
-# %% [md] notes
-# *Speaker notes*
-#
-# - **Say:** the whole trick is in the struct: the list costs 16 bytes inside each item and 8 bytes
-#   for the head, and nothing at insert time. The three decorators are the three Rust items.
-# - **Ask:** "What is the price?" (an item can be in only one list per links field; the item must
-#   not move; you need the item itself to insert, not a copy.)
-# - **Show:** `kp.rust_decl(Job)` prints the declaration the model stands for, if someone asks.
 
 # %% [md] subslide
 # ## Answer 2: reserve the node before the lock
@@ -300,8 +304,9 @@ heap = kp.reset()
 q = kp.List(Job, id=0)
 b = job("b")
 b_arc = b.clone_arc()                 # a plain Arc to b, kept to find b later
-for la in (job("a"), b, job("c")):
-    q.push_back(la)
+q.push_back(job("a"))
+q.push_back(b)
+q.push_back(job("c"))
 
 with kp.record() as rec:
     taken = q.remove(b_arc)

@@ -175,6 +175,21 @@ with kp.expect_error(kp.TypeMismatch):
 #     }
 # }
 # ```
+
+# %% [md] notes
+# *Speaker notes*
+#
+# - **Say:** ListArc moves the check from run time to ownership. The flag's compare-exchange ran
+#   on every push; rustc's move check runs once, at compile time, and costs nothing. The only
+#   run-time check left is where a plain Arc is turned back into a ListArc: that is the
+#   AtomicTracker later in this notebook, paid only by types that need it.
+# - **Ask:** "Where does the C workqueue keep its 'already queued' bit?" (a PENDING bit in the
+#   work_struct: C has no ownership types, so it must test at run time.)
+# - **Show:** the next slide: the second push is E0382, the same error as any use of a moved
+#   value.
+
+# %% [md] subslide
+# ## The flag against the `ListArc`
 #
 # | | `AtomicBool` in every item | `ListArc` |
 # |---|---|---|
@@ -191,17 +206,6 @@ once = kp.ListArc.new(Job("once"), kp.GFP_KERNEL)
 first_q.push_back(once)
 with kp.expect_error(kp.UseAfterMove):
     second_q.push_back(once)        # the ListArc now lives in first_q
-
-# %% [md] notes
-# *Speaker notes*
-#
-# - **Say:** ListArc moves the check from run time to ownership. The flag's compare-exchange ran
-#   on every push; rustc's move check runs once, at compile time, and costs nothing. The only
-#   run-time check left is where a plain Arc is turned back into a ListArc: that is the
-#   AtomicTracker later in this notebook, paid only by types that need it.
-# - **Ask:** "Where does the C workqueue keep its 'already queued' bit?" (a PENDING bit in the
-#   work_struct: C has no ownership types, so it must test at run time.)
-# - **Show:** the cell: the second push is E0382, the same error as any use of a moved value.
 
 # %% [md] subslide
 # ## Owning a `ListArc` matters more than owning an `Arc`
@@ -250,14 +254,7 @@ with kp.expect_error(kp.TraitNotImplemented):
 #     impl ListItem<0> for Task { using ListLinks { self.by_time }; }
 #     impl ListItem<1> for Task { using ListLinks { self.by_owner }; }
 # }
-#
-# let u = UniqueArc::pin_init(pin_init!(Task { name: "write", by_time <- ListLinks::new(), by_owner <- ListLinks::new() }), GFP_KERNEL)?;
-# let (t0, t1) = ListArc::<Task, 0>::pair_from_pin_unique::<1>(u);
-# timeline.push_back(t0);
-# mine.push_back(t1);
 # ```
-#
-# **Predict** before each step (who holds which `ListArc`?):
 
 # %%
 @kp.impl_list_item(id=0, using="by_time")
@@ -270,7 +267,28 @@ class Task:
     by_time: kp.ListLinks[0]
     by_owner: kp.ListLinks[1]
 
+# %% [md] notes
+# *Speaker notes*
+#
+# - **Say:** each ID has its own links and its own ListArc; the quiz on the next slide checks
+#   that the room keeps them apart.
+# - **Ask:** "Could the same Task be in two List<Task, 0>s?" (no: one ListLinks<0>, one
+#   ListArc<Task, 0>.)
+# - **Show:** `kp.rust_decl(Task)` prints this declaration from the model.
 
+# %% [md] subslide
+# ## Both `ListArc`s from one `UniqueArc`
+#
+# ```rust
+# let u = UniqueArc::pin_init(pin_init!(Task { name: "write", by_time <- ListLinks::new(), by_owner <- ListLinks::new() }), GFP_KERNEL)?;
+# let (t0, t1) = ListArc::<Task, 0>::pair_from_pin_unique::<1>(u);
+# timeline.push_back(t0);
+# mine.push_back(t1);
+# ```
+#
+# **Predict** before each step (who holds which `ListArc`?):
+
+# %%
 heap = kp.reset()
 timeline, mine = kp.List(Task, id=0), kp.List(Task, id=1)
 with kp.record() as rec:
@@ -286,10 +304,8 @@ widgets.StepQuiz(rec, {1: ask.refcount("t0"), 2: ask.holder("write", id=1),
 # %% [md] notes
 # *Speaker notes*
 #
-# - **Say:** each ID has its own links and its own ListArc; the quiz checks that the room keeps
-#   them apart.
-# - **Ask:** "Could the same Task be in two List<Task, 0>s?" (no: one ListLinks<0>, one
-#   ListArc<Task, 0>.)
+# - **Say:** the refcount counts every owner, whatever its kind; let the room commit before
+#   anyone steps.
 # - **Show:** answer the quiz live, then open the Stepper and compare the two "held by" rows.
 
 # %% [md] fragment
@@ -360,7 +376,30 @@ checks.ex04_share_front(share_front)
 # impl_list_item! {
 #     impl ListItem<0> for Event { using ListLinks { self.links }; }
 # }
+# ```
+
+# %%
+@kp.impl_list_item(id=0, using="links")
+@kp.impl_list_arc_safe(id=0, tracked_by="tracker")
+@kp.struct
+class Event:
+    what: str
+    links: kp.ListLinks[0]
+    tracker: kp.AtomicTracker[0]
+
+# %% [md] notes
+# *Speaker notes*
 #
+# - **Say:** the tracker is the one atomic flag that survives from the AtomicBool idea, but it is
+#   touched only when converting, never by push or pop, and only types that need it pay for it.
+# - **Ask:** "Why is 'wrongly says exists' harmless?" (the worst outcome is an Err you did not
+#   need; no second ListArc can appear.)
+# - **Show:** the next slide's two tries, then the prediction before running anything else.
+
+# %% [md] subslide
+# ## Trying to make a `ListArc` from an `Arc`
+#
+# ```rust
 # match ListArc::try_from_arc(e.clone()) {
 #     Ok(le) => events.push_back(le),   // the tracker went from false to true
 #     Err(back) => drop(back),          // a ListArc exists: the same Arc comes back
@@ -377,15 +416,6 @@ checks.ex04_share_front(share_front)
 # "none exists", which would allow two `ListArc`s and the race above.
 
 # %%
-@kp.impl_list_item(id=0, using="links")
-@kp.impl_list_arc_safe(id=0, tracked_by="tracker")
-@kp.struct
-class Event:
-    what: str
-    links: kp.ListLinks[0]
-    tracker: kp.AtomicTracker[0]
-
-
 heap = kp.reset()
 events = kp.List(Event, id=0)
 e = kp.Arc.new(Event("irq"), kp.GFP_KERNEL)
@@ -397,15 +427,6 @@ for attempt in (1, 2):
         case kp.Err(back):
             print(f"try {attempt}: Err, a ListArc exists; the same Arc came back")
             back.drop()
-
-# %% [md] notes
-# *Speaker notes*
-#
-# - **Say:** the tracker is the one atomic flag that survives from the AtomicBool idea, but it is
-#   touched only when converting, never by push or pop, and only types that need it pay for it.
-# - **Ask:** "Why is 'wrongly says exists' harmless?" (the worst outcome is an Err you did not
-#   need; no second ListArc can appear.)
-# - **Show:** the two tries; then the prediction below before running anything else.
 
 # %% [md] subslide
 # **Predict:** the event is queued with `try_from_arc`, then popped, and the popped `ListArc`
