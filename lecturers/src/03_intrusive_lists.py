@@ -60,8 +60,8 @@ heap = kp.reset()
 #
 # ```rust
 # // threads: SpinLock<RBTree<u32, &'static str>>
-# let mut tree = threads.lock();                                 // atomic context from here
-# tree.try_create_and_insert(7, "thread 7", GFP_KERNEL)?;        // allocates a node: may sleep
+# let mut tree = threads.lock();                          // atomic context from here
+# tree.try_create_and_insert(7, "thread 7", GFP_KERNEL)?; // allocates a node: may sleep
 # ```
 
 # %%
@@ -122,20 +122,29 @@ with kp.expect_error(kp.AllocError):
 
 # %% [md] subslide
 # The same declaration in the model, line for line (each comment is the Rust it stands for),
-# and a helper that makes one `ListArc<Job>` the way the kernel does:
+# and a helper that makes one `ListArc<Job>` the way kernel code would:
+#
+# ```rust
+# fn job(name: &'static str, prio: i64) -> Result<ListArc<Job>> {
+#     ListArc::pin_init(
+#         pin_init!(Job { name, prio, links <- ListLinks::new() }),
+#         GFP_KERNEL,
+#     )
+# }
+# ```
 
 # %%
-@kp.impl_list_item(id=0, using="links")          # impl_list_item! { ... using ListLinks { self.links } }
-@kp.impl_list_arc_safe(id=0, untracked=True)     # impl_list_arc_safe! { ... untracked; }
-@kp.struct                                       # #[pin_data] struct Job { ... }
+@kp.impl_list_item(id=0, using="links")       # impl_list_item! { .. self.links .. }
+@kp.impl_list_arc_safe(id=0, untracked=True)  # impl_list_arc_safe! { .. untracked; }
+@kp.struct                                    # #[pin_data] struct Job
 class Job:
-    name: str
-    prio: int = 0
-    links: kp.ListLinks[0]                       # #[pin] links: ListLinks<0>
+    name: str                                 # name: &'static str
+    prio: int = 0                             # prio: i64
+    links: kp.ListLinks[0]                    # #[pin] links: ListLinks<0>
 
 
 def job(name, prio=0):
-    """ListArc::pin_init(pin_init!(Job { name, prio, links <- ListLinks::new() }), GFP_KERNEL)?"""
+    """`job(name, prio)?`: a new Job in a ListArc<Job> (the model's ListArc.new)."""
     return kp.ListArc.new(Job(name, prio), kp.GFP_KERNEL)
 
 
@@ -147,13 +156,14 @@ kp.layout(kp.List).size      # bytes in a List<Job, 0>: one pointer, `first`
 # reserved where sleeping is allowed; under the lock the entry API only links it:
 #
 # ```rust
-# let reservation = RBTreeNodeReservation::new(GFP_KERNEL)?;     // may sleep, may fail: no lock yet
+# // May sleep, may fail: no lock is held yet.
+# let reservation = RBTreeNodeReservation::new(GFP_KERNEL)?;
 # let mut tree = threads.lock();
 # match tree.entry(7) {
 #     Entry::Vacant(entry) => {
-#         entry.insert("thread 7", reservation);                 // no allocation, cannot fail
+#         entry.insert("thread 7", reservation); // no allocation, cannot fail
 #     }
-#     Entry::Occupied(_) => drop(reservation),                  // already there: free the node
+#     Entry::Occupied(_) => drop(reservation),  // already there: free the node
 # }
 # ```
 #
@@ -180,10 +190,10 @@ with threads.lock() as tree:
 # allocated first, outside the lock; the pushes happen inside it:
 #
 # ```rust
-# let a = ListArc::pin_init(pin_init!(Job { name: "a", prio: 0, links <- ListLinks::new() }), GFP_KERNEL)?;
-# let b = ListArc::pin_init(pin_init!(Job { name: "b", prio: 0, links <- ListLinks::new() }), GFP_KERNEL)?;
-# let c = ListArc::pin_init(pin_init!(Job { name: "c", prio: 0, links <- ListLinks::new() }), GFP_KERNEL)?;
-# let mut q = jobs.lock();                  // jobs: SpinLock<List<Job>>
+# let a = job("a", 0)?;        // ListArc::pin_init(..): the allocation, before the lock
+# let b = job("b", 0)?;
+# let c = job("c", 0)?;
+# let mut q = jobs.lock();      // jobs: SpinLock<List<Job>>
 # q.push_back(a);
 # q.push_back(b);
 # q.push_front(c);
@@ -233,7 +243,10 @@ with kp.expect_error(kp.UseAfterMove):
 # A `Job` in a plain `Arc` (refcount 1, nothing else refers to it), pushed into a list:
 #
 # ```rust
-# let d: Arc<Job> = Arc::pin_init(pin_init!(Job { name: "d", prio: 0, links <- ListLinks::new() }), GFP_KERNEL)?;
+# let d: Arc<Job> = Arc::pin_init(
+#     pin_init!(Job { name: "d", prio: 0, links <- ListLinks::new() }),
+#     GFP_KERNEL,
+# )?;
 # let mut q = List::<Job>::new();
 # q.push_back(d);
 # ```
@@ -346,7 +359,7 @@ widgets.Predict("How many pointers (`next`, `prev`, `first`) does removing the 5
                 choices=["2", "4", "about 50", "about 100"],
                 hints=["remove searches nothing: the item's own links name its neighbours.",
                        "look at step 1 of the Stepper above: count the cells that changed."],
-                show=lambda out: f"The model counted **{out.value}** pointer writes: the two "
+                show=lambda out: f"The model counted {out.value} pointer writes: the two "
                                  "neighbours' links, and the item's own two set back to null. "
                                  "The same at any length.")
 
@@ -374,10 +387,11 @@ widgets.plot_op_cost()
 # let mut cursor = pending.cursor_front();          // before a
 # cursor.move_next();                               // between a and b
 # if let Some(next) = cursor.peek_next() {
-#     let taken: ListArc<Job> = next.remove();      // unlink b; the cursor keeps its place
+#     let taken: ListArc<Job> = next.remove();      // unlink b
 #     drop(taken);
 # }
-# cursor.insert_prev(fresh);                        // link a ListArc in just before the cursor
+# let fresh = job("new", 0)?;
+# cursor.insert_prev(fresh);                        // link it in just before the cursor
 # ```
 #
 # `peek_next()` / `peek_prev()` look at a neighbour (a `CursorPeek`, which derefs to the
@@ -410,7 +424,7 @@ widgets.Stepper(rec)
 # A cursor is made, the list is then used directly, and the cursor is used again:
 #
 # ```rust
-# let extra = ListArc::pin_init(pin_init!(Job { name: "x", prio: 0, links <- ListLinks::new() }), GFP_KERNEL)?;
+# let extra = job("x", 0)?;
 # let mut cursor = pending.cursor_front();
 # pending.push_back(extra);
 # cursor.move_next();

@@ -36,7 +36,10 @@ import widgets
 # `kp.unchecked` models that unsound `unsafe` code (the Job of notebook 03):
 #
 # ```rust
-# let shared = Arc::pin_init(pin_init!(Job { name: "shared", prio: 0, links <- ListLinks::new() }), GFP_KERNEL)?;
+# let shared: Arc<Job> = Arc::pin_init(
+#     pin_init!(Job { name: "shared", prio: 0, links <- ListLinks::new() }),
+#     GFP_KERNEL,
+# )?;
 # left.push_back(unsafe { ListArc::from_raw(x.clone().into_raw()) });
 # left.push_back(unsafe { ListArc::from_raw(shared.clone().into_raw()) });
 # // SAFETY: none. A ListArc for `shared` already exists: `left` owns it.
@@ -88,6 +91,12 @@ race
 # In the kernel this is memory corruption (and, with two CPUs, a data race: undefined
 # behaviour before anything is even read). `ListArc` makes it impossible to write in safe code.
 
+# %% [md] fragment
+# The model's Rust transcript of the three steps flags each unsound line:
+
+# %%
+print(race.recording.rust())
+
 # %% [md] slide
 # ## `ListArc`: the right to touch the links
 # A `ListArc<T, ID>` is a newtype around `Arc<T>` with one extra invariant: **each object has
@@ -102,7 +111,10 @@ race
 #     arc: Arc<T>,
 # }
 #
-# let la: ListArc<Job> = ListArc::pin_init(pin_init!(Job { name: "unique", prio: 0, links <- ListLinks::new() }), GFP_KERNEL)?;
+# let la: ListArc<Job> = ListArc::pin_init(
+#     pin_init!(Job { name: "unique", prio: 0, links <- ListLinks::new() }),
+#     GFP_KERNEL,
+# )?;
 # let plain: Arc<Job> = la.clone_arc();   // +1, a plain Arc; `la` stays the ListArc
 # ```
 
@@ -125,7 +137,10 @@ widgets.HeapView(heap)
 # ## Does this compile?
 #
 # ```rust
-# let la: ListArc<Job> = ListArc::pin_init(pin_init!(Job { name: "unique", prio: 0, links <- ListLinks::new() }), GFP_KERNEL)?;
+# let la: ListArc<Job> = ListArc::pin_init(
+#     pin_init!(Job { name: "unique", prio: 0, links <- ListLinks::new() }),
+#     GFP_KERNEL,
+# )?;
 # let copy = la.clone();
 # ```
 
@@ -168,8 +183,8 @@ with kp.expect_error(kp.TypeMismatch):
 #         if item.in_list.compare_exchange(false, true, Acquire, Relaxed).is_err() {
 #             return Err(item); // already in a list: every caller needs an error path
 #         }
-#         // SAFETY: the flag says no other list writes `item.links`. rustc cannot see that,
-#         // so every method touching the links must be `unsafe` or test the flag again.
+#         // SAFETY: the flag says no other list writes `item.links`. rustc cannot
+#         // see that, so every method touching links must be `unsafe` or re-test it.
 #         unsafe { self.link_last(item) };
 #         Ok(())
 #     }
@@ -280,7 +295,14 @@ class Task:
 # ## Both `ListArc`s from one `UniqueArc`
 #
 # ```rust
-# let u = UniqueArc::pin_init(pin_init!(Task { name: "write", by_time <- ListLinks::new(), by_owner <- ListLinks::new() }), GFP_KERNEL)?;
+# let u = UniqueArc::pin_init(
+#     pin_init!(Task {
+#         name: "write",
+#         by_time <- ListLinks::new(),
+#         by_owner <- ListLinks::new(),
+#     }),
+#     GFP_KERNEL,
+# )?;
 # let (t0, t1) = ListArc::<Task, 0>::pair_from_pin_unique::<1>(u);
 # timeline.push_back(t0);
 # mine.push_back(t1);
@@ -312,12 +334,14 @@ widgets.StepQuiz(rec, {1: ask.refcount("t0"), 2: ask.holder("write", id=1),
 # The ID is part of the type: a `ListArc<Task, 1>` does not fit a `List<Task, 0>`.
 #
 # ```rust
-# let (r0, r1) = ListArc::<Task, 0>::pair_from_pin_unique::<1>(UniqueArc::pin_init(pin_init!(Task { name: "read", by_time <- ListLinks::new(), by_owner <- ListLinks::new() }), GFP_KERNEL)?);
+# // read_task: Pin<UniqueArc<Task>>, made like `u` above
+# let (r0, r1) = ListArc::<Task, 0>::pair_from_pin_unique::<1>(read_task);
 # timeline.push_back(r1);
 # ```
 
 # %%
-r0, r1 = kp.ListArc.pair_from_pin_unique(kp.UniqueArc.pin_init(Task("read"), kp.GFP_KERNEL))
+read_task = kp.UniqueArc.pin_init(Task("read"), kp.GFP_KERNEL)
+r0, r1 = kp.ListArc.pair_from_pin_unique(read_task)
 with kp.expect_error(kp.TypeMismatch):
     timeline.push_back(r1)
 
