@@ -299,7 +299,6 @@ def test_a_finished_recording_keeps_no_handle_alive(heap):
     assert heap.leaks()
 
 
-
 @kp.impl_list_arc_safe(id=0, tracked_by="tracker")
 @kp.struct
 class Payload:
