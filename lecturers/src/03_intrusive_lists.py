@@ -152,8 +152,9 @@ kp.layout(kp.List).size      # bytes in a List<Job, 0>: one pointer, `first`
 
 # %% [md] subslide
 # ## Answer 2: reserve the node before the lock
-# A tree can use the same idea: `RBTree` splits *allocate* from *insert*. The node's memory is
-# reserved where sleeping is allowed; under the lock the entry API only links it:
+# A tree can use the same idea: `RBTree` (rust/kernel/rbtree.rs) splits *allocate* from
+# *insert*. The node's memory is reserved where sleeping is allowed; under the lock the entry
+# API only links it:
 #
 # ```rust
 # // May sleep, may fail: no lock is held yet.
@@ -186,8 +187,8 @@ with threads.lock() as tree:
 # ## Pushing, step by step
 # A `List<Job, 0>` is one pointer, `first`, into a circular ring: the last item's `next` is the
 # first item, and the first's `prev` is the last. `push_back` and `push_front` take a
-# `ListArc<Job, 0>` by value (notebook 04: why a plain `Arc` is not enough). The items are
-# allocated first, outside the lock; the pushes happen inside it:
+# `ListArc<Job, 0>` by value (rust/kernel/list.rs; notebook 04: why a plain `Arc` is not
+# enough). The items are allocated first, outside the lock; the pushes happen inside it:
 #
 # ```rust
 # let a = job("a", 0)?;        // ListArc::pin_init(..): the allocation, before the lock
@@ -298,7 +299,8 @@ checks.ex03_build(build)
 
 # %% [md] slide
 # ## Popping and removing
-# `pop_front` and `pop_back` hand the `ListArc` back (`None` when the list is empty).
+# `pop_front` and `pop_back` (rust/kernel/list.rs) hand the `ListArc` back (`None` when the
+# list is empty).
 # `remove` takes *any* reference to an item and unlinks it in O(1), with no search: the item's
 # own `prev` and `next` say who its neighbours are.
 #
@@ -379,9 +381,9 @@ widgets.plot_op_cost()
 
 # %% [md] slide
 # ## Cursors
-# A cursor sits *between* two items (or before the first, or after the last); it has a
-# previous and a next item, never a current one. It holds the list borrowed mutably
-# (`&mut List`) for as long as it is used.
+# A cursor (`Cursor` in rust/kernel/list.rs) sits *between* two items (or before the first,
+# or after the last); it has a previous and a next item, never a current one. It holds the
+# list borrowed mutably (`&mut List`) for as long as it is used.
 #
 # ```rust
 # let mut cursor = pending.cursor_front();          // before a

@@ -33,7 +33,8 @@ import widgets
 # `next`/`prev` at once: a data race.
 #
 # Safe Rust cannot write this; `unsafe` can, by pretending a plain `Arc` is a `ListArc`.
-# `kp.unchecked` models that unsound `unsafe` code (the Job of notebook 03):
+# `kp.unchecked` models that unsound `unsafe` code (the Job of notebook 03; `ListArc::from_raw`
+# is in rust/kernel/list/arc.rs):
 #
 # ```rust
 # let shared: Arc<Job> = Arc::pin_init(
@@ -168,7 +169,8 @@ with kp.expect_error(kp.TypeMismatch):
 # %% [md] slide
 # ## Why not an `AtomicBool` "am I in a list?" flag?
 # The obvious fix would be a flag in every item, set by `push` and cleared by `pop`. The
-# kernel's design rejects it. In Rust it would look like this (not kernel code):
+# kernel's design rejects it. In Rust it would look like this (not kernel code: no such
+# file exists, which is the point):
 #
 # ```rust
 # struct FlaggedJob {
@@ -247,9 +249,9 @@ with kp.expect_error(kp.TraitNotImplemented):
 # ## Two IDs: one object in two lists
 # The second generic parameter, `ID`, picks a pair of links. With a `ListLinks<0>` and a
 # `ListLinks<1>`, a `Task` can be in one `List<Task, 0>` and one `List<Task, 1>` at the same
-# time, and it has one `ListArc` per ID. `pair_from_pin_unique` makes both from a `UniqueArc`
-# (you own every reference, so neither can exist yet); the two IDs must differ
-# (`build_assert!`).
+# time, and it has one `ListArc` per ID. `pair_from_pin_unique` (rust/kernel/list/arc.rs)
+# makes both from a `UniqueArc` (you own every reference, so neither can exist yet); the two
+# IDs must differ (`build_assert!`).
 #
 # ```rust
 # #[pin_data]
@@ -382,7 +384,7 @@ checks.ex04_share_front(share_front)
 # %% [md] slide
 # ## `try_from_arc` and the `AtomicTracker`
 # A type that must turn plain `Arc`s back into `ListArc`s keeps an `AtomicTracker` (one
-# atomic flag, per ID) that says whether a `ListArc` exists:
+# atomic flag, per ID, rust/kernel/list/arc.rs) that says whether a `ListArc` exists:
 #
 # ```rust
 # #[pin_data]
@@ -478,7 +480,8 @@ widgets.Predict("Queued, popped, its ListArc dropped: what does `try_from_arc` r
 # `tracked_by` delegates both tracking hooks to a field, and that field may be any type that
 # is itself `ListArcSafe`, not only an `AtomicTracker`. A wrapper that carries the links can
 # then leave the tracking to what it wraps (the field must be structurally pinned, `#[pin]`).
-# Binder's `DTRWrap<T>` wraps each kind of work this way (notebook 07):
+# Binder's `DTRWrap<T>` (drivers/android/binder/) wraps each kind of work this way
+# (notebook 07):
 #
 # ```rust
 # #[pin_data]
@@ -526,7 +529,7 @@ first_try.is_ok(), second_try.is_err()
 
 # %% [md] slide
 # ## Why `List::remove` is `unsafe`
-# `remove(&item)` reads only the item's own links. Non-null links say "in *some* list of this
+# `List::remove(&item)` (rust/kernel/list.rs) reads only the item's own links. Non-null links say "in *some* list of this
 # ID", never *which* one: checking would mean walking a list, O(n). Called on the wrong list,
 # it would unlink the item from a list whose lock it does not hold and corrupt both. So the
 # kernel makes the caller promise it in a `SAFETY:` comment; the model keeps a debug record
