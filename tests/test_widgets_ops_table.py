@@ -68,3 +68,24 @@ def test_hostile_names_in_an_ops_table_are_escaped():
     Impl = kp.impl_trait(Ops)(Impl)
     svg = widgets.draw_c_vtable(kp.c_vtable(Ops, Impl)).svg()
     assert "<script>" not in svg and "NULL" in svg
+
+
+@kp.impl_trait(FileOps)
+class QuietFile:
+    HAS_READ = False          # written in the impl: #[vtable] keeps it
+
+    def open(self):
+        return 0
+
+    def read(self, n):
+        return b"\0" * n
+
+
+def test_a_has_const_written_by_the_impl_shows_its_function_left_out_of_the_table():
+    """rust/macros/vtable.rs skips a `HAS_<NAME>` the impl declared: `read` exists, yet its
+    slot is NULL; the picture says so instead of claiming there is no `fn read`."""
+    table = kp.c_vtable(FileOps, QuietFile)
+    shown = " ".join(t for t, _, _ in texts(widgets.draw_c_vtable(table).svg()))
+    assert table.slots["read"] is None
+    assert "(written by the impl)" in shown and "not in the table" in shown
+    assert "no fn read" not in shown and "no fn write" in shown
