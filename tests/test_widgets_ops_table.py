@@ -58,6 +58,8 @@ def test_the_picture_shows_itself_as_svg_in_a_notebook():
     bundle = _picture()._repr_mimebundle_()
     assert bundle["image/svg+xml"].lstrip().startswith("<?xml")
     assert bundle["text/plain"] == "Picture(C ops table of <RandomFile as FileOps>)"
+    # Notebooks show the HTML: the same picture, shrinking to the output's width.
+    assert '<svg width="100%"' in bundle["text/html"] and "max-width:" in bundle["text/html"]
     assert _picture().source == _picture().source     # deterministic
 
 
