@@ -10,11 +10,13 @@
 #   `Unsize`/`CoerceUnsized` (now `#[derive(CoercePointee)]`), and where they stand today.
 
 # %% [md] notes
-# Say: 03 and 04 built lists of one concrete type. Binder's todo list holds many kinds of
-# work in one list, which needs trait objects; this is the part of the design document that
-# asks the Rust project for new language features.
-# Ask: "In C, how would you keep different kinds of events in one list?" (a type tag, or a
-# struct of function pointers: hold that thought for 06).
+# *Speaker notes*
+#
+# - Say: 03 and 04 built lists of one concrete type. Binder's todo list holds many kinds of
+#   work in one list, which needs trait objects; this is the part of the design document that
+#   asks the Rust project for new language features.
+# - Ask: "In C, how would you keep different kinds of events in one list?" (a type tag, or a
+#   struct of function pointers: hold that thought for 06).
 
 # %%
 import kernelptr as kp
@@ -78,6 +80,13 @@ class Rect:
     def register(self: "kp.ArcBorrow[Self]", registry):
         registry.append(self.clone_arc().into_dyn(Shape))
 
+# %% [md] notes
+# *Speaker notes*
+#
+# - Say: read the Rust and the Python side by side: `self: "kp.ArcBorrow[Self]"` is
+#   `self: ArcBorrow<'_, Self>`, and a `self` without annotation is `&self`.
+# - Ask: "Which of the three methods could be called with nothing but a `&Circle`?"
+
 # %% [md] slide
 # ## One object, two pointers: `Arc<Circle>` and `Arc<dyn Shape>`
 # Coercing `Arc<Circle>` to `Arc<dyn Shape>` (unsizing, `into_dyn` in the model) forgets
@@ -98,10 +107,12 @@ d = c.clone().into_dyn(Shape)
 view
 
 # %% [md] notes
-# Say: both handles own a count of the same `ArcInner`; only `d` carries a second word.
-# Show live: hover the dotted arrow from `d`'s vtable cell to `.rodata`.
-# Ask: "Where else have you seen a pointer plus a table of function pointers?" (C ops tables,
-# C++ objects, which keep the table pointer inside the object instead).
+# *Speaker notes*
+#
+# - Say: both handles own a count of the same `ArcInner`; only `d` carries a second word.
+# - Show live: hover the dotted arrow from `d`'s vtable cell to `.rodata`.
+# - Ask: "Where else have you seen a pointer plus a table of function pointers?" (C ops tables,
+#   C++ objects, which keep the table pointer inside the object instead).
 
 # %% [md] subslide
 # Both pointers reach the same object (`Arc::ptr_eq`). Through `d` only the trait's methods
@@ -152,10 +163,12 @@ vt = kp.vtable_for(Circle, Shape).snapshot()
 [(slot, name) for slot, (name, _) in enumerate(vt.layout)]
 
 # %% [md] notes
-# Say: `drop_in_place`, `size` and `align` are why `Arc<dyn Shape>` can be dropped without
-# knowing the type: the vtable knows.
-# Ask: "Which slot does `register` use?" then "What changes in the vtable of
-# `<Rect as Shape>`?" (the functions and the size, never the order).
+# *Speaker notes*
+#
+# - Say: `drop_in_place`, `size` and `align` are why `Arc<dyn Shape>` can be dropped without
+#   knowing the type: the vtable knows.
+# - Ask: "Which slot does `register` use?" then "What changes in the vtable of
+#   `<Rect as Shape>`?" (the functions and the size, never the order).
 
 # %% [md] subslide
 # ## Predict: which slot?
@@ -217,9 +230,11 @@ with kp.expect_error(kp.ReceiverMismatch):
     d.register(registry)
 
 # %% [md] notes
-# Say: the error is rustc's E0599, "no method found": with arbitrary self types, which
-# pointer you hold decides which methods exist.
-# Ask: "Why does `register` need an `ArcBorrow` at all, when `area` is happy with `&self`?"
+# *Speaker notes*
+#
+# - Say: the error is rustc's E0599, "no method found": with arbitrary self types, which
+#   pointer you hold decides which methods exist.
+# - Ask: "Why does `register` need an `ArcBorrow` at all, when `area` is happy with `&self`?"
 
 # %% [md] slide
 # ## Why arbitrary self types are needed at all
@@ -258,10 +273,12 @@ for s in shapes:                                  # which type is each? only the
 [s.name() for s in registry], c.refcount
 
 # %% [md] notes
-# Say: this is the design document's central argument for arbitrary self types; the
-# kernel could live without them for inherent methods, not for trait objects.
-# Ask: "Could `register` take `&self` and still get an `Arc`?" (no: `&Circle` does not know
-# the object is inside an `ArcInner`; the pointer type carries that knowledge).
+# *Speaker notes*
+#
+# - Say: this is the design document's central argument for arbitrary self types; the
+#   kernel could live without them for inherent methods, not for trait objects.
+# - Ask: "Could `register` take `&self` and still get an `Arc`?" (no: `&Circle` does not know
+#   the object is inside an `ArcInner`; the pointer type carries that knowledge).
 
 # %% [md] slide
 # ## Lists of trait objects: `Wrapper<dyn Trait>`
@@ -275,6 +292,12 @@ class Runnable(kp.Trait):
 
 with kp.expect_error(kp.TraitNotImplemented):
     kp.List(Runnable)
+
+# %% [md] notes
+# *Speaker notes*
+#
+# - Say: this is the design document's point about a uniform offset for `next`/`prev`.
+# - Ask: "If a list could hold `dyn Runnable` values directly, where would their links be?"
 
 # %% [md] subslide
 # The kernel wraps each value in a struct whose links come **first** (the same offset for
@@ -356,11 +379,13 @@ with kp.record() as rec:
 widgets.Stepper(rec)
 
 # %% [md] notes
-# Show live: step to the end; each item's `self_ptr[0]` row holds (data, vtable), and the
-# dotted arrows go to two different vtables.
-# Ask: "The list's `first` points at the links, not at the value: why is the self pointer
-# needed to get back a `ListArc<Wrapper<dyn Runnable>>`?" (the vtable is not in the links'
-# position; only the stored fat pointer has it).
+# *Speaker notes*
+#
+# - Show live: step to the end; each item's `self_ptr[0]` row holds (data, vtable), and the
+#   dotted arrows go to two different vtables.
+# - Ask: "The list's `first` points at the links, not at the value: why is the self pointer
+#   needed to get back a `ListArc<Wrapper<dyn Runnable>>`?" (the vtable is not in the links'
+#   position; only the stored fat pointer has it).
 
 # %% [md] subslide
 # The same steps in kernel Rust, as the model recorded them:
@@ -393,6 +418,12 @@ later = kp.List(Wrapper[Runnable])
 while (item := pop(todo)) is not None:
     item.run(later)
 heap.free_count, [o.type_name for o in heap.snapshot().objects if not o.freed]
+
+# %% [md] notes
+# *Speaker notes*
+#
+# - Say: pop under the lock, call outside it: notebook 07 shows Binder doing exactly this.
+# - Ask: "Which object is still alive after the loop, and who owns it now?"
 
 # %% [md] subslide
 # ## Does this compile?
@@ -448,11 +479,13 @@ widgets.DoesItCompile(run_through_arc, [
 # ```
 
 # %% [md] notes
-# Say: the design document expects `DispatchFromDyn` to need `Unsize` anyway; the derive
-# settles it by emitting both impls.
-# Ask: "Why must the pointer be a plain newtype over one pointer for `DispatchFromDyn`?"
-# (the compiler passes the data half of the fat pointer as `self`: it must know where that
-# one pointer lives).
+# *Speaker notes*
+#
+# - Say: the design document expects `DispatchFromDyn` to need `Unsize` anyway; the derive
+#   settles it by emitting both impls.
+# - Ask: "Why must the pointer be a plain newtype over one pointer for `DispatchFromDyn`?"
+#   (the compiler passes the data half of the fat pointer as `self`: it must know where that
+#   one pointer lives).
 
 # %% [md] subslide
 # ## The newtype rule
@@ -533,10 +566,12 @@ with kp.expect_error(kp.NotDynCompatible):
 #   stabilization waits for arbitrary self types.
 
 # %% [md] notes
-# Say: these are the last unstable language features the kernel's core pointer types use;
-# the status changes, so check the tracking issues before quoting release numbers.
-# Ask: "Which of our pointers could a userspace crate write on stable Rust today?" (none of
-# them could be a `dyn` receiver; `Arc<dyn T>` coercion needs the derive).
+# *Speaker notes*
+#
+# - Say: these are the last unstable language features the kernel's core pointer types use;
+#   the status changes, so check the tracking issues before quoting release numbers.
+# - Ask: "Which of our pointers could a userspace crate write on stable Rust today?" (none of
+#   them could be a `dyn` receiver; `Arc<dyn T>` coercion needs the derive).
 
 # %% [md] slide
 # ## Exercise 1: a square, through a by-value receiver
@@ -550,6 +585,13 @@ with kp.expect_error(kp.NotDynCompatible):
 # trait needs, with its receiver written the model's way. Do **not** decorate it with
 # `kp.impl_trait`: the check implements `Area` for it and calls `area` through an
 # `Arc<dyn Area>`, for squares of several sizes.
+
+# %% [md] notes
+# *Speaker notes*
+#
+# - Say: about five minutes. The check implements `Area` for your class itself and calls
+#   `area` through an `Arc<dyn Area>` for squares of several sizes.
+# - Ask those who finish: "What happens to the `Arc` that `area` received when it returns?"
 
 # %% exercise
 Square = ...  # your turn: replace with a class definition
