@@ -115,13 +115,14 @@ view
 #   C++ objects, which keep the table pointer inside the object instead).
 
 # %% [md] subslide
-# Both pointers reach the same object (`Arc::ptr_eq`). Through `d` only the trait's methods
+# Both pointers reach the same object (the model's `Arc.ptr_eq` compares data addresses, as
+# `core::ptr::addr_eq` does). Through `d` only the trait's methods
 # exist: the type, and with it the field `r`, is erased. That is why code keeps both kinds
 # of pointer to one object (the design document asks for exactly this; Binder keeps a
 # concrete `Arc` to a work item it also queued as `dyn`).
 #
 # ```rust
-# assert!(Arc::ptr_eq(&c, &d));
+# assert!(core::ptr::addr_eq(&*c, &*d));   // one object: the same data address
 # let r = c.r;        // fine: `c` knows it is a Circle
 # // d.r              // refused: `dyn Shape` has no field `r`
 # ```
@@ -557,13 +558,15 @@ with kp.expect_error(kp.NotDynCompatible):
 #   types v2" (RFC 3519) was accepted and a stabilization pull request opened in January
 #   2025, but it had not landed in the latest discussion we read. `rust/kernel/lib.rs`
 #   enables `#![feature(arbitrary_self_types)]`.
-# - **`unsize`** (#18598), **`coerce_unsized`**, **`dispatch_from_dyn`**: unstable, and not
-#   meant to be stabilized as traits you implement by hand.
-# - **`#[derive(CoercePointee)]`** (RFC 3621, `derive_coerce_pointee`, #123430): the
-#   stable-to-be way to get both impls; usable on nightly compilers from Rust 1.84, which is
-#   why the kernel derived it only when `CONFIG_RUSTC_HAS_COERCE_POINTEE` was set and wrote the
-#   impls by hand otherwise; recent kernels (minimum Rust 1.85) derive it always. Its
-#   stabilization waits for arbitrary self types.
+# - **`unsize`** (rust-lang/rust#18598), **`coerce_unsized`**, **`dispatch_from_dyn`**:
+#   unstable, with no stabilization in sight; the derive below is the route being
+#   stabilized instead.
+# - **`#[derive(CoercePointee)]`** (RFC 3621, `derive_coerce_pointee`,
+#   rust-lang/rust#123430): derives both impls for a `#[repr(transparent)]` pointer struct.
+#   It exists, as an unstable feature, from Rust 1.84: the kernel derived it when
+#   `CONFIG_RUSTC_HAS_COERCE_POINTEE` was set and kept the hand-written impls for older
+#   compilers, until the series raising its minimum to Rust 1.85 made the derive
+#   unconditional. The stabilization pull request is open, waiting for arbitrary self types.
 
 # %% [md] notes
 # *Speaker notes*
@@ -649,7 +652,7 @@ checks.ex05_dispatchable(dispatchable)
 # ## Summary
 # - `Arc<dyn Trait>` is a fat pointer, 16 bytes: data + vtable. One vtable per (type, trait)
 #   in `.rodata`: `drop_in_place`, `size`, `align`, then the methods in declaration order.
-#   The same object can be held as `Arc<Circle>` and `Arc<dyn Shape>` (`Arc::ptr_eq`).
+#   The same object can be held as `Arc<Circle>` and `Arc<dyn Shape>` at once.
 # - **Dynamic dispatch happens only through `self`**: an associated function
 #   `Circle::register_circle(arc, ..)` works when you know the type, never through a trait
 #   object. So `self: ArcBorrow<'_, Self>`, `self: Arc<Self>`, `self: ListArc<Self>` must be

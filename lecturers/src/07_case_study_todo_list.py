@@ -164,10 +164,13 @@ widgets.Stepper(rec)
 # ## Delivery: `pop_work().into_arc().do_work(...)`
 # When the thread reads, each item is popped under the lock and delivered: the `ListArc` is
 # turned into a plain `Arc` (the list's right is no longer needed) and `do_work` is called
-# through the vtable, with the `Arc` as `self` (simplified from `Thread::read`):
+# through the vtable, with the `Arc` as `self`, after the lock is released (simplified from
+# `Thread::read`):
 #
 # ```rust
-# while let Some(work) = self.inner.lock().pop_work() {
+# loop {
+#     let work = self.inner.lock().pop_work();   // the guard is dropped at the `;`
+#     let Some(work) = work else { break };
 #     work.into_arc().do_work(self, &mut writer)?;   // self: DArc<Self>, by value
 # }
 # ```
@@ -188,7 +191,8 @@ t.do_work(writer), writer, heap.free_count
 # A shortcut that skips `into_arc()`:
 #
 # ```rust
-# if let Some(work) = self.inner.lock().pop_work() {
+# let work = self.inner.lock().pop_work();
+# if let Some(work) = work {
 #     work.do_work(self, &mut writer)?;
 # }
 # ```
