@@ -10,13 +10,11 @@
 #   `Unsize`/`CoerceUnsized` (now `#[derive(CoercePointee)]`), and where they stand today.
 
 # %% [md] notes
-# *Speaker notes*
-#
-# - Say: 03 and 04 built lists of one concrete type. Binder's todo list holds many kinds of
-#   work in one list, which needs trait objects; this is the part of the design document that
-#   asks the Rust project for new language features.
-# - Ask: "In C, how would you keep different kinds of events in one list?" (a type tag, or a
-#   struct of function pointers: hold that thought for 06).
+# **Speaker notes.** Say: 03 and 04 built lists of one concrete type. Binder's todo list
+# holds many kinds of work in one list, which needs trait objects; this is the part of the
+# design document that asks the Rust project for new language features. Ask: "In C, how
+# would you keep different kinds of events in one list?" (a type tag, or a struct of
+# function pointers: hold that thought for 06).
 
 # %%
 import kernelptr as kp
@@ -81,11 +79,9 @@ class Rect:
         registry.append(self.clone_arc().into_dyn(Shape))
 
 # %% [md] notes
-# *Speaker notes*
-#
-# - Say: read the Rust and the Python side by side: `self: "kp.ArcBorrow[Self]"` is
-#   `self: ArcBorrow<'_, Self>`, and a `self` without annotation is `&self`.
-# - Ask: "Which of the three methods could be called with nothing but a `&Circle`?"
+# **Speaker notes.** Say: read the Rust and the Python side by side: `self:
+# "kp.ArcBorrow[Self]"` is `self: ArcBorrow<'_, Self>`, and a `self` without annotation is
+# `&self`. Ask: "Which of the three methods could be called with nothing but a `&Circle`?"
 
 # %% [md] slide
 # ## One object, two pointers: `Arc<Circle>` and `Arc<dyn Shape>`
@@ -107,12 +103,10 @@ d = c.clone().into_dyn(Shape)
 view
 
 # %% [md] notes
-# *Speaker notes*
-#
-# - Say: both handles own a count of the same `ArcInner`; only `d` carries a second word.
-# - Show live: hover the dotted arrow from `d`'s vtable cell to `.rodata`.
-# - Ask: "Where else have you seen a pointer plus a table of function pointers?" (C ops tables,
-#   C++ objects, which keep the table pointer inside the object instead).
+# **Speaker notes.** Say: both handles own a count of the same `ArcInner`; only `d` carries
+# a second word. Show: hover the dotted arrow from `d`'s vtable cell to `.rodata`. Ask:
+# "Where else have you seen a pointer plus a table of function pointers?" (C ops tables, C++
+# objects, which keep the table pointer inside the object instead).
 
 # %% [md] subslide
 # Both pointers reach the same object (the model's `Arc.ptr_eq` compares data addresses, as
@@ -164,12 +158,10 @@ vt = kp.vtable_for(Circle, Shape).snapshot()
 [(slot, name) for slot, (name, _) in enumerate(vt.layout)]
 
 # %% [md] notes
-# *Speaker notes*
-#
-# - Say: `drop_in_place`, `size` and `align` are why `Arc<dyn Shape>` can be dropped without
-#   knowing the type: the vtable knows.
-# - Ask: "Which slot does `register` use?" then "What changes in the vtable of
-#   `<Rect as Shape>`?" (the functions and the size, never the order).
+# **Speaker notes.** Say: `drop_in_place`, `size` and `align` are why `Arc<dyn Shape>` can
+# be dropped without knowing the type: the vtable knows. Show: the prediction below before
+# any discussion of slot numbers. Ask, after it: "What changes in the vtable of
+# `<Rect as Shape>`?" (the functions and the size, never the order).
 
 # %% [md] subslide
 # ## Predict: which slot?
@@ -231,11 +223,9 @@ with kp.expect_error(kp.ReceiverMismatch):
     d.register(registry)
 
 # %% [md] notes
-# *Speaker notes*
-#
-# - Say: the error is rustc's E0599, "no method found": with arbitrary self types, which
-#   pointer you hold decides which methods exist.
-# - Ask: "Why does `register` need an `ArcBorrow` at all, when `area` is happy with `&self`?"
+# **Speaker notes.** Say: the error is rustc's E0599, "no method found": with arbitrary self
+# types, which pointer you hold decides which methods exist. Ask: "Why does `register` need
+# an `ArcBorrow` at all, when `area` is happy with `&self`?"
 
 # %% [md] slide
 # ## Why arbitrary self types are needed at all
@@ -274,12 +264,10 @@ for s in shapes:                                  # which type is each? only the
 [s.name() for s in registry], c.refcount
 
 # %% [md] notes
-# *Speaker notes*
-#
-# - Say: this is the design document's central argument for arbitrary self types; the
-#   kernel could live without them for inherent methods, not for trait objects.
-# - Ask: "Could `register` take `&self` and still get an `Arc`?" (no: `&Circle` does not know
-#   the object is inside an `ArcInner`; the pointer type carries that knowledge).
+# **Speaker notes.** Say: this is the design document's central argument for arbitrary self
+# types; the kernel could live without them for inherent methods, not for trait objects.
+# Ask: "Could `register` take `&self` and still get an `Arc`?" (no: `&Circle` does not know
+# the object is inside an `ArcInner`; the pointer type carries that knowledge).
 
 # %% [md] slide
 # ## Lists of trait objects: `Wrapper<dyn Trait>`
@@ -295,10 +283,9 @@ with kp.expect_error(kp.TraitNotImplemented):
     kp.List(Runnable)
 
 # %% [md] notes
-# *Speaker notes*
-#
-# - Say: this is the design document's point about a uniform offset for `next`/`prev`.
-# - Ask: "If a list could hold `dyn Runnable` values directly, where would their links be?"
+# **Speaker notes.** Say: this is the design document's point about a uniform offset for
+# `next`/`prev`. Ask: "If a list could hold `dyn Runnable` values directly, where would
+# their links be?"
 
 # %% [md] subslide
 # The kernel wraps each value in a struct whose links come **first** (the same offset for
@@ -380,13 +367,11 @@ with kp.record() as rec:
 widgets.Stepper(rec)
 
 # %% [md] notes
-# *Speaker notes*
-#
-# - Show live: step to the end; each item's `self_ptr[0]` row holds (data, vtable), and the
-#   dotted arrows go to two different vtables.
-# - Ask: "The list's `first` points at the links, not at the value: why is the self pointer
-#   needed to get back a `ListArc<Wrapper<dyn Runnable>>`?" (the vtable is not in the links'
-#   position; only the stored fat pointer has it).
+# **Speaker notes.** Show: step to the end; each item's `self_ptr[0]` row holds (data,
+# vtable), and the dotted arrows go to two different vtables. Ask: "The list's `first`
+# points at the links, not at the value: why is the self pointer needed to get back a
+# `ListArc<Wrapper<dyn Runnable>>`?" (the vtable is not in the links' position; only the
+# stored fat pointer has it).
 
 # %% [md] subslide
 # The same steps in kernel Rust, as the model recorded them:
@@ -421,10 +406,9 @@ while (item := pop(todo)) is not None:
 heap.free_count, [o.type_name for o in heap.snapshot().objects if not o.freed]
 
 # %% [md] notes
-# *Speaker notes*
-#
-# - Say: pop under the lock, call outside it: notebook 07 shows Binder doing exactly this.
-# - Ask: "Which object is still alive after the loop, and who owns it now?"
+# **Speaker notes.** Say: pop under the lock, call outside it: notebook 07 shows Binder
+# doing exactly this. Ask: "Which object is still alive after the loop, and who owns it
+# now?"
 
 # %% [md] subslide
 # ## Does this compile?
@@ -480,13 +464,10 @@ widgets.DoesItCompile(run_through_arc, [
 # ```
 
 # %% [md] notes
-# *Speaker notes*
-#
-# - Say: the design document expects `DispatchFromDyn` to need `Unsize` anyway; the derive
-#   settles it by emitting both impls.
-# - Ask: "Why must the pointer be a plain newtype over one pointer for `DispatchFromDyn`?"
-#   (the compiler passes the data half of the fat pointer as `self`: it must know where that
-#   one pointer lives).
+# **Speaker notes.** Say: the design document expects `DispatchFromDyn` to need `Unsize`
+# anyway; the derive settles it by emitting both impls. Ask: "Why must the pointer be a
+# plain newtype over one pointer for `DispatchFromDyn`?" (the compiler passes the data half
+# of the fat pointer as `self`: it must know where that one pointer lives).
 
 # %% [md] subslide
 # ## The newtype rule
@@ -569,12 +550,10 @@ with kp.expect_error(kp.NotDynCompatible):
 #   unconditional. The stabilization pull request is open, waiting for arbitrary self types.
 
 # %% [md] notes
-# *Speaker notes*
-#
-# - Say: these are the last unstable language features the kernel's core pointer types use;
-#   the status changes, so check the tracking issues before quoting release numbers.
-# - Ask: "Which of our pointers could a userspace crate write on stable Rust today?" (none of
-#   them could be a `dyn` receiver; `Arc<dyn T>` coercion needs the derive).
+# **Speaker notes.** Say: these are the last unstable language features the kernel's core
+# pointer types use; the status changes, so check the tracking issues before quoting release
+# numbers. Ask: "Which of our pointers could a userspace crate write on stable Rust today?"
+# (none of them could be a `dyn` receiver; `Arc<dyn T>` coercion needs the derive).
 
 # %% [md] slide
 # ## Exercise 1: a square, through a by-value receiver
@@ -590,11 +569,9 @@ with kp.expect_error(kp.NotDynCompatible):
 # `Arc<dyn Area>`, for squares of several sizes.
 
 # %% [md] notes
-# *Speaker notes*
-#
-# - Say: about five minutes. The check implements `Area` for your class itself and calls
-#   `area` through an `Arc<dyn Area>` for squares of several sizes.
-# - Ask those who finish: "What happens to the `Arc` that `area` received when it returns?"
+# **Speaker notes.** Say: about five minutes. The check implements `Area` for your class
+# itself and calls `area` through an `Arc<dyn Area>` for squares of several sizes. Ask those
+# who finish: "What happens to the `Arc` that `area` received when it returns?"
 
 # %% exercise
 Square = ...  # your turn: replace with a class definition
@@ -665,3 +642,10 @@ checks.ex05_dispatchable(dispatchable)
 #   `Wrapper<T: ?Sized>` with `ListLinksSelfPtr` first and the value last,
 #   `impl ListItem for Wrapper<dyn Trait>` (Binder's `DTRWrap`, notebook 07).
 # - Next: `06_c_vtables`, where C, not rustc, decides what the vtable looks like.
+
+# %% [md] notes
+# **Speaker notes.** Say: the chain of the argument: a fat pointer calls through `self`, so
+# `self` must be allowed to be the kernel's pointers, and the compiler must know how to pass
+# and coerce them (`DispatchFromDyn`, `CoerceUnsized`). Ask: "Which of today's slides would
+# change once arbitrary self types and `CoercePointee` are stable?" (the status slide; the
+# code would stay as it is).

@@ -11,12 +11,10 @@
 # - what the C caller does with a NULL slot, which differs from slot to slot.
 
 # %% [md] notes
-# *Speaker notes*
-#
-# - Say: 05 was Rust calling Rust through rustc's vtables. Here C calls Rust, through a table
-#   whose layout C fixed decades ago; the design document's last section says trait objects
-#   do not help there.
-# - Ask: "Who calls a driver's `read`?" (the VFS, in C, through `file->f_op->read`).
+# **Speaker notes.** Say: 05 was Rust calling Rust through rustc's vtables. Here C calls
+# Rust, through a table whose layout C fixed decades ago; the design document's last section
+# says trait objects do not help there. Ask: "Who calls a driver's `read`?" (the VFS, in C,
+# through `file->f_op->read`).
 
 # %%
 import kernelptr as kp
@@ -48,12 +46,10 @@ heap = kp.reset()
 # objects. (Binder fills its own `file_operations` this way, leaving the rest zeroed.)
 
 # %% [md] notes
-# *Speaker notes*
-#
-# - Say: the C side only ever sees a pointer to a `const` struct; which Rust type stands
-#   behind it was decided at compile time, per type, by monomorphisation.
-# - Ask: "Why is a NULL slot better for C than a function that returns an error?" (the C
-#   caller can pick its own default, and can tell "not supported" from "failed").
+# **Speaker notes.** Say: the C side only ever sees a pointer to a `const` struct; which
+# Rust type stands behind it was decided at compile time, per type, by monomorphisation.
+# Ask: "Why is a NULL slot better for C than a function that returns an error?" (the C
+# caller can pick its own default, and can tell "not supported" from "failed").
 
 # %% [md] slide
 # ## A trait whose methods are optional: `#[vtable]`
@@ -99,12 +95,9 @@ class RandomFile:
 FileOps.HAS_OPEN, FileOps.HAS_READ, FileOps.HAS_WRITE, FileOps.HAS_IOCTL
 
 # %% [md] notes
-# *Speaker notes*
-#
-# - Say: the macro reads only the tokens of the block it decorates; it knows nothing about
-#   what other code defines.
-# - Ask: "If `RandomFile` got `write` from somewhere else (a blanket impl, a Python base
-#   class), would the macro see it?"
+# **Speaker notes.** Say: the macro reads only the tokens of the block it decorates; it
+# knows nothing about what other code defines. Ask: "If `RandomFile` got `write` from
+# somewhere else (a blanket impl, a Python base class), would the macro see it?"
 
 # %% [md] subslide
 # What the macro added, written out (the trait's four consts are the ones printed above):
@@ -169,10 +162,9 @@ table = kp.c_vtable(FileOps, RandomFile, defaults={"ioctl": -25})
 widgets.draw_c_vtable(table)
 
 # %% [md] notes
-# *Speaker notes*
-#
-# - Show live: the arrows are the only places where C can enter Rust code for this file.
-# - Ask: "Where is the trait's default body in this picture?" (nowhere: nothing points at it).
+# **Speaker notes.** Show: the arrows are the only places where C can enter Rust code for
+# this file. Ask: "Where is the trait's default body in this picture?" (nowhere: nothing
+# points at it).
 
 # %% [md] subslide
 # ## The C caller checks the slot
@@ -231,11 +223,9 @@ widgets.Predict("Userspace reads 4 bytes from a `QuietFile`. What does the C sid
                        "when its slot is NULL? vfs_read does the same."])
 
 # %% [md] notes
-# *Speaker notes*
-#
-# - Say: commit first, then look at the picture below; the greyed `fn read` is the point.
-# - Ask: "What would `QuietFile.read(...)` called from Rust do?" (run normally: only C's view
-#   changed).
+# **Speaker notes.** Say: commit first, then look at the picture below; the greyed `fn read`
+# is the point. Ask: "What would `QuietFile.read(...)` called from Rust do?" (run normally:
+# only C's view changed).
 
 # %% [md] subslide
 # The table, with the const the impl wrote:
@@ -278,12 +268,9 @@ widgets.DoesItCompile(build_loud_table, [
           "write slot point at, and what is its body?"])
 
 # %% [md] notes
-# *Speaker notes*
-#
-# - Say: let everyone commit before anyone opens the answer; then read the error's rule
-#   aloud together.
-# - Ask, after the reveal: "Which of the four choices could a C programmer's instinct pick,
-#   and why is it wrong here?"
+# **Speaker notes.** Say: let everyone commit before anyone opens the answer; then read the
+# error's rule aloud together. Ask, after the reveal: "Which of the four choices could a C
+# programmer's instinct pick, and why is it wrong here?"
 
 # %% [md] slide
 # ## Exercise 1: a write-only log device
@@ -293,10 +280,8 @@ widgets.DoesItCompile(build_loud_table, [
 # it must fail in the C caller, without any Rust code running.
 
 # %% [md] notes
-# *Speaker notes*
-#
-# - Say: about five minutes; then let a student show their class with
-#   `widgets.draw_c_vtable(kp.c_vtable(checks.FileOps, LogFile))` and read the table aloud.
+# **Speaker notes.** Say: about five minutes; then let a student show their class with
+# `widgets.draw_c_vtable(kp.c_vtable(checks.FileOps, LogFile))` and read the table aloud.
 
 # %% exercise
 LogFile = ...  # your turn: replace with a class definition
@@ -342,3 +327,9 @@ checks.ex06_null_open(OPEN_RESULT)
 # - The C caller decides what a NULL slot means, slot by slot: `-EINVAL` for `write`,
 #   `-ENOTTY` for `ioctl`, and for `open` what exercise 2 found.
 # - Next: `07_case_study_todo_list`, where every pointer of the course meets in Binder.
+
+# %% [md] notes
+# **Speaker notes.** Say: Rust-to-Rust dispatch uses trait objects, C-to-Rust dispatch uses
+# hand-built C tables; both are vtables, only the owner of the layout differs. Ask: "Name
+# another C ops table a Rust driver has to fill" (block devices, network devices,
+# filesystems: each has its own struct of function pointers).

@@ -12,12 +12,10 @@
 #   reference while it is pending.
 
 # %% [md] notes
-# *Speaker notes*
-#
-# - Say: everything from 01 to 06 appears in one production driver: `Arc`, `ListArc` with
-#   tracking, intrusive lists under a spinlock, trait objects in a list, arbitrary self types.
-# - Ask: "What does Binder deliver to a thread?" (return codes, transactions, death
-#   notifications: many event types, hence trait objects).
+# **Speaker notes.** Say: everything from 01 to 06 appears in one production driver: `Arc`,
+# `ListArc` with tracking, intrusive lists under a spinlock, trait objects in a list,
+# arbitrary self types. Ask: "What does Binder deliver to a thread?" (return codes,
+# transactions, death notifications: many event types, hence trait objects).
 
 # %%
 import kernelptr as kp
@@ -62,12 +60,10 @@ print(kp.rust_decl(binder.DTRWrap))
 binder.DeliverToRead.methods()
 
 # %% [md] notes
-# *Speaker notes*
-#
-# - Say: `tracked_by wrapped: T` means "ask the wrapped value whether a ListArc exists"; it
-#   works for `dyn DeliverToRead` only because `ListArcSafe` is a supertrait.
-# - Ask: "Why is the supertrait needed for `DTRWrap<dyn DeliverToRead>`?" (a `dyn` value must
-#   still be able to answer the tracking calls: through its vtable).
+# **Speaker notes.** Say: `tracked_by wrapped: T` means "ask the wrapped value whether a
+# ListArc exists"; it works for `dyn DeliverToRead` only because `ListArcSafe` is a
+# supertrait. Ask: "Why is the supertrait needed for `DTRWrap<dyn DeliverToRead>`?" (a `dyn`
+# value must still be able to answer the tracking calls: through its vtable).
 
 # %% [md] slide
 # ## Tracking is delegated to the wrapped value
@@ -109,12 +105,10 @@ error = binder.ThreadError.try_new("BR_DEAD_REPLY", kp.GFP_KERNEL)
 kp.ListArc.try_from_arc(error.clone())
 
 # %% [md] notes
-# *Speaker notes*
-#
-# - Say: the error names `DTRWrap<DeliverCode>` and then the real culprit, the wrapped type;
-#   `ThreadError`'s tracker answered yes, so we got `Ok(ListArc)`.
-# - Ask: "Why would a driver choose `untracked`?" (no tracker field to pay for, when nothing
-#   ever needs a second `ListArc` later).
+# **Speaker notes.** Say: the error names `DTRWrap<DeliverCode>` and then the real culprit,
+# the wrapped type; `ThreadError`'s tracker answered yes, so we got `Ok(ListArc)`. Ask: "Why
+# would a driver choose `untracked`?" (no tracker field to pay for, when nothing ever needs
+# a second `ListArc` later).
 
 # %% [md] slide
 # ## A thread and its todo list
@@ -153,12 +147,10 @@ with kp.record() as rec:
 widgets.Stepper(rec)
 
 # %% [md] notes
-# *Speaker notes*
-#
-# - Show live: step through lock, coercion, push, unlock; the two `ThreadError`s sit beside
-#   the list, unlinked, with one owner each (`t.reply_work`, `t.return_work`).
-# - Ask: "What does the `self_ptr[0]` row of the pushed item hold, and why?" (the fat
-#   pointer: data and `<DeliverCode as DeliverToRead>`'s vtable).
+# **Speaker notes.** Show: step through lock, coercion, push, unlock; the two `ThreadError`s
+# sit beside the list, unlinked, with one owner each (`t.reply_work`, `t.return_work`). Ask:
+# "What does the `self_ptr[0]` row of the pushed item hold, and why?" (the fat pointer: data
+# and `<DeliverCode as DeliverToRead>`'s vtable).
 
 # %% [md] slide
 # ## Delivery: `pop_work().into_arc().do_work(...)`
@@ -180,11 +172,9 @@ writer = []
 t.do_work(writer), writer, heap.free_count
 
 # %% [md] notes
-# *Speaker notes*
-#
-# - Say: `into_arc()` gives up the right to be in a list; the item is off the list and
-#   nothing needs that right any more.
-# - Ask: "Who frees the `DeliverCode` here, and is any lock held at that moment?"
+# **Speaker notes.** Say: `into_arc()` gives up the right to be in a list; the item is off
+# the list and nothing needs that right any more. Ask: "Who frees the `DeliverCode` here,
+# and is any lock held at that moment?"
 
 # %% [md] subslide
 # ## Does this compile?
@@ -254,11 +244,9 @@ widgets.Predict("`push_reply_work()` is called twice before the thread reads. Ho
                        "try_from_arc, while the first push is still queued?"])
 
 # %% [md] notes
-# *Speaker notes*
-#
-# - Say: commit, then run the cell below to see the warning in the thread's log.
-# - Ask: "Why not allocate a fresh `ThreadError` each time?" (allocation can fail or be
-#   forbidden exactly when an error must be reported).
+# **Speaker notes.** Say: commit, then run the cell below to see the warning in the thread's
+# log. Ask: "Why not allocate a fresh `ThreadError` each time?" (allocation can fail or be
+# forbidden exactly when an error must be reported).
 
 # %%
 heap = kp.reset()
@@ -290,11 +278,10 @@ with kp.record() as rec:
 widgets.Stepper(rec)
 
 # %% [md] notes
-# *Speaker notes*
-#
-# - Show live: the last two steps: `SpinLock::unlock`, then the drop that frees the item.
-# - Ask: "What if `InnerThread::push_work` had dropped the work itself, under the lock?"
-#   (its destructor would run in atomic context; the caller could not try another thread).
+# **Speaker notes.** Show: the last two steps: `SpinLock::unlock`, then the drop that frees
+# the item. Ask: "What if `InnerThread::push_work` had dropped the work itself, under the
+# lock?" (its destructor would run in atomic context; the caller could not try another
+# thread).
 
 # %% [md] slide
 # ## Exercise 1: the first thread that is still alive
@@ -305,11 +292,9 @@ widgets.Stepper(rec)
 # the driver does) and return `None`.
 
 # %% [md] notes
-# *Speaker notes*
-#
-# - Say: about ten minutes. The check runs your function on several sets of live and dead
-#   threads and watches which steps happen under which lock.
-# - Ask those who finish: "At which line of your function is no lock held?"
+# **Speaker notes.** Say: about ten minutes. The check runs your function on several sets of
+# live and dead threads and watches which steps happen under which lock. Ask those who
+# finish: "At which line of your function is no lock held?"
 
 # %% exercise
 def deliver(threads, work):
@@ -380,11 +365,9 @@ with kp.record() as rec:
 widgets.StepQuiz(rec, {2: widgets.ask.refcount("job"), 4: widgets.ask.refcount("job")})
 
 # %% [md] notes
-# *Speaker notes*
-#
-# - Say: predict each count before the step is shown; the quiz waits for you.
-# - Ask, once the quiz is done: "Who owns each count now?" (let the room list the owners
-#   from the picture).
+# **Speaker notes.** Say: predict each count before the step is shown; the quiz waits for
+# you. Ask, once the quiz is done: "Who owns each count now?" (let the room list the owners
+# from the picture).
 
 # %% [md] subslide
 # Drop the `Arc` that came back, then let a worker run the item: `run` gets the queue's
@@ -443,3 +426,8 @@ checks.ex07_kick_all(kick_all)
 #   `WorkItem::run(this: Arc<Self>)`; `Queue::enqueue` gives the queue one reference, or
 #   returns `Err(arc)` (the same `Arc`, count unchanged) when the item is already pending.
 # - You have seen every pointer of the course. Well done!
+
+# %% [md] notes
+# **Speaker notes.** Say: Binder uses every pointer of the course, each for its reason. Ask:
+# "For each notebook, 01 to 06, name the line of Binder we saw that depends on it." Let the
+# room build the list.
