@@ -134,16 +134,16 @@ kp.ListArc.try_from_arc(error.clone())
 #     /* id, process, a condvar, links for the process' list of ready threads, ... */
 # }
 #
-# let done = DTRWrap::arc_try_new(DeliverCode::new(BR_TRANSACTION_COMPLETE))?; // may sleep
-# let _ = thread.push_work(done);      // takes the lock; coerces to DLArc<dyn DeliverToRead>
+# let noop = DTRWrap::arc_try_new(DeliverCode::new(BR_NOOP))?;   // may sleep
+# let _ = thread.push_work(noop);      // takes the lock; coerces to DLArc<dyn DeliverToRead>
 # ```
 
 # %%
 heap = kp.reset()
 t = binder.Thread("t")
-done = binder.arc_try_new(binder.DeliverCode("BR_TRANSACTION_COMPLETE"))
+noop = binder.arc_try_new(binder.DeliverCode("BR_NOOP"))
 with kp.record() as rec:
-    t.push_work(done)
+    t.push_work(noop)
 widgets.Stepper(rec)
 
 # %% [md] notes
