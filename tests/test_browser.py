@@ -150,6 +150,8 @@ def test_stepper_steps_in_a_real_browser(lab):
             after_caption = caption.inner_text()
             after_svg = stepper.locator(".kp-graph svg").first.inner_html()
             current_after = stepper.locator(".kp-current").first.inner_text()
+            # Each step says its kernel Rust beside the marked Python line.
+            rust_after = stepper.locator(".kp-rust").first.inner_text()
 
             # Keyboard: click the picture, then → steps forward and ← back.
             stepper.locator(".kp-keys").first.wait_for(timeout=30_000)
@@ -171,3 +173,4 @@ def test_stepper_steps_in_a_real_browser(lab):
     assert keyed_caption.startswith("step 3/"), keyed_caption
     assert after_svg != before_svg, "the picture did not change after `next`"
     assert current_after != current_before, "the current event did not change after `next`"
+    assert rust_after.startswith("Rust:") and rust_after.rstrip().endswith(";"), rust_after

@@ -141,7 +141,7 @@ def step_the_stepper(page):
     graph = stepper.locator(".kp-graph svg").first
     graph.wait_for(timeout=60_000)
     before_caption, before_svg = caption.inner_text(), graph.inner_html()
-    stepper.locator("button", has_text="next").first.click()
+    stepper.locator('button[title^="next"]').first.click()
     page.wait_for_function("([el, old]) => el.innerText !== old",
                            arg=[caption.element_handle(), before_caption], timeout=30_000)
     after_caption = caption.inner_text()
