@@ -116,7 +116,7 @@ def test_a_broken_invariant_is_named_under_the_caption(monkeypatch):
         s = widgets.Stepper(rec)
         s.last()
         assert 'class="kp-problems"' in s._title.value
-        assert "heap.check() fails: ×1" in s._title.value
+        assert "heap.check() fails:<br>×1" in s._title.value
         s.first()
         expected = bool(getattr(rec.frames[0].snapshot, "problems", True))
         assert ('class="kp-problems"' in s._title.value) == expected

@@ -180,9 +180,11 @@ def caption_html(text: str, problems: str = "") -> str:
     out = ('<div style="font-weight:bold;white-space:normal;overflow-wrap:anywhere;'
            f'line-height:1.35">{_html.escape(printable(text))}</div>')
     if problems:
+        # one broken invariant a line, numbered as the picture marks it
+        lines = re.split(r" (?=×\d+ )", printable(problems))
         out += (f'<div class="kp-problems" style="color:{PROBLEM};white-space:normal;'
-                f'overflow-wrap:anywhere;line-height:1.35">{_html.escape(printable(problems))}'
-                "</div>")
+                f'overflow-wrap:anywhere;line-height:1.35">'
+                + "<br>".join(_html.escape(line) for line in lines) + "</div>")
     return out
 
 
