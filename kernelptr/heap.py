@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import warnings as _warnings
 import weakref
+from collections import deque
 from typing import Callable
 
-from .errors import AllocError, InvariantViolation, SleepInAtomicContext
+from . import unwind
+from .errors import AllocError, InvariantViolation, SleepInAtomicContext, UseAfterFree
 from .events import Event, Location, user_frame
 from .flags import Flags
+from .interrupt import protect
 from .refcount import Refcount, RefcountWarning, SaturationKind
 
 __all__ = ["Heap", "current_heap", "reset", "HeapObject"]
@@ -167,6 +170,7 @@ _default: "Heap | None" = None
 def current_heap() -> "Heap":
     """The heap that model operations use: the innermost `with Heap()`, else the default."""
     global _default
+    protect()
     if _stack:
         return _stack[-1]
     if _default is None:
@@ -183,15 +187,37 @@ def reset() -> "Heap":
     0
     """
     global _default
+    if _default is not None:
+        # INVARIANT: the old kernel's objects are refused from now on (see Heap._retired).
+        _default._retired = True
     _default = Heap()
     return _default
+
+
+class EventLog(deque):
+    """The heap's most recent events, oldest first: a bounded ring (`heap.events`).
+
+    Outside a recording nobody steps back through old events, so only the last
+    `Heap.EVENT_LOG_SIZE` are kept and a long run (a 100,000-item list) costs no memory per
+    operation; `kp.record()` keeps every event of its block in its own frames.
+
+    >>> log = EventLog(maxlen=2); log.extend("abc"); list(log), log[-1]
+    (['b', 'c'], 'c')
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"EventLog({list(self)!r})"
 
 
 class Heap:
     """One simulated kernel: allocator, objects at stable fake addresses, events, warnings.
 
     It models kmalloc and the rules around it: allocation flags, atomic context while a
-    spinlock is held, and allocation failure.
+    spinlock is held, and allocation failure. `heap.events` keeps the last
+    `EVENT_LOG_SIZE` events only (a bounded ring: use `kp.record()` to keep every event of a
+    block). After `kp.reset()` replaced it, every operation on its objects is refused.
 
     >>> import kernelptr as kp
     >>> with kp.Heap() as heap:
@@ -202,10 +228,14 @@ class Heap:
 
     #: invariant checks run by `check()`; each takes the heap and returns problem strings.
     invariant_checks: list[Callable[["Heap"], list[str]]] = []
+    #: how many recent events `heap.events` keeps.
+    EVENT_LOG_SIZE = 10_000
 
     def __init__(self, *, record_events: bool = True):
         self.record_events = record_events
-        self.events: list[Event] = []
+        self.events: EventLog = EventLog(maxlen=self.EVENT_LOG_SIZE)
+        self._retired = False       # replaced by kp.reset(): its objects are refused
+        self._dropping: set = set()     # objects whose destructor is running (count 0)
         self.warnings: list[str] = []
         self.alloc_count = 0
         self.free_count = 0
@@ -220,7 +250,8 @@ class Heap:
         self.lists: list = []        # every List created on this heap (lists are never GC'd)
         self.raw_pointers: list = []  # every RawPtr made by into_raw / into_foreign
         self.vtables: dict = {}       # (type, trait) -> vtable object (read-only region)
-        self._snap_cache: dict[int, tuple] = {}
+        self._snap_cache: dict[int, tuple] = {}    # address -> (version, snap, volatile)
+        self._volatile: set = set()     # objects whose value may change unseen (see snapshot)
         self._dirty_sets: list[set] = []   # one per recording: objects touched since its capture
 
     # -- current heap ----------------------------------------------------------------------
@@ -241,6 +272,16 @@ class Heap:
                                rule="fault injection counts allocations",
                                fix="heap.fail_next_allocs(1), or 0 to stop injecting")
         self._fail_next = n
+
+    def _require_current(self, what: str) -> None:
+        """Refuse an operation on an object of a kernel that `kp.reset()` replaced."""
+        if self._retired:
+            raise UseAfterFree(
+                f"{what}: this object belongs to the simulated kernel that kp.reset() "
+                "replaced; the model no longer runs that kernel",
+                rule="kp.reset() starts a new kernel: every object of the old one is gone, as "
+                     "if all its memory had been freed",
+                fix="re-run the cells that make this object after kp.reset()")
 
     def in_atomic(self) -> bool:
         """True while a spinlock is held: sleeping, and so `GFP_KERNEL`, is forbidden."""
@@ -279,6 +320,7 @@ class Heap:
                  header: int = 8, kind: str = "ArcInner", typ=None) -> HeapObject:
         """Allocate one object (checks context and injected failures first; no state change
         on failure)."""
+        self._require_current(what)
         self._check_alloc(flags, what)
         address = self._next_address
         self._next_address += max(SLOT, -(-size // SLOT) * SLOT)
@@ -336,14 +378,17 @@ class Heap:
 
     def emit(self, op: str, summary: str, addresses=()) -> Event | None:
         """Record one completed operation and tell the subscribers."""
+        protect()
         self.step += 1
         if not self.record_events and not self._subscribers:
+            unwind.resume()
             return None
         event = Event(self.step, op, summary, tuple(addresses), Location.of(user_frame(2)))
         if self.record_events:
             self.events.append(event)
         for callback in list(self._subscribers):
             callback(event)
+        unwind.resume()     # a panic caught while this operation dropped values
         return event
 
     # -- checking --------------------------------------------------------------------------
@@ -412,6 +457,9 @@ def _check_refcounts(heap: Heap) -> list[str]:
                 f"{obj!r}: refcount is {obj.refcount.read()} but {expected} references own it "
                 f"({obj.live_owner_count()} handles, {obj.forgotten} forgotten, "
                 f"held {dict(obj.held)})")
+        if obj.refcount.read() == 0 and obj not in heap._dropping:
+            problems.append(f"{obj!r} is live at refcount 0: its last reference was dropped "
+                            "but it was never freed (a zombie)")
     for obj in heap.objects(include_freed=True):
         if obj.freed:
             alive = [h for h in obj.owners if h._state == "live"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from . import unwind
 from .arc import Arc, count_text, release
 from .errors import BuildError, TraitNotImplemented, TypeMismatch
 from .flags import Flags
@@ -210,7 +211,12 @@ class Queue:
                                rustc="error[E0277]: the trait bound `RawWorkItem` is not "
                                      "satisfied",
                                fix="enqueue an Arc (or a UniqueArc for a boxed item)")
+        self._heap._require_current(op)
         obj = w._check(op)
+        if obj.heap is not self._heap:
+            from .list.list import same_heap
+
+            same_heap(self, obj, op)
         T = self._work_type(obj, id, op)
         boxed = isinstance(w, UniqueArc)
         pointer = receiver_in(T, WorkItem[id], "run").pointer
@@ -259,6 +265,7 @@ class Queue:
 
         PENDING is cleared right before `run` is called, so the item may be queued again
         while it runs (behaviour 71); `run` gets the queue's reference (behaviour 70)."""
+        self._heap._require_current("Queue::step")
         if not self._items:
             return False
         obj, id, kind = self._items.pop(0)
@@ -278,7 +285,14 @@ class Queue:
         self._heap.emit("worker", f"PENDING of Work<{id}> cleared on {obj.type_name} "
                         f"@{obj.address:#x}; calling run with the queue's reference",
                         (obj.address,))
-        call_method(this, WorkItem[id], "run")
+        try:
+            call_method(this, WorkItem[id], "run")
+        except BaseException:
+            if this._state == "live":
+                # `run` was never entered (its signature did not fit): the queue's reference
+                # is dropped while unwinding, as the worker's stack frame ends.
+                _attempt_drop(this)
+            raise
         return True
 
     def run_pending(self) -> int:
@@ -291,6 +305,16 @@ class Queue:
 
     def __repr__(self) -> str:
         return f"Queue({self.name!r}, queued={len(self._items)})"
+
+
+def _attempt_drop(handle) -> None:
+    unwind.begin()
+    try:
+        handle.drop()
+    except BaseException as error:
+        unwind.caught(error)
+    finally:
+        unwind.end()
 
 
 def system() -> Queue:

@@ -22,8 +22,8 @@ def same_heap(lst, obj, op: str) -> None:
         raise UndefinedBehavior(
             f"{op}: the {obj.type_name} at {obj.address:#x} belongs to another heap (made "
             "before a kp.reset() or in another `with kp.Heap()`)",
-            rule="a list links objects of its own kernel; one from another is a dangling "
-                 "pointer here",
+            rule="a list or queue holds objects of its own kernel; one from another is a "
+                 "dangling pointer here",
             fix="re-run the cells that make the items after resetting, so that list and "
                 "items share one heap")
 
@@ -106,6 +106,7 @@ class List:
         return f"List<{self.type_name}, {self.id}>"
 
     def _alive(self, op: str) -> None:
+        self._heap._require_current(op)
         if self._state != "live":
             raise UseAfterMove(
                 f"use of {self._state} value: this {self.type_str()} was {self._state}"
@@ -114,13 +115,23 @@ class List:
                 rustc="error[E0382]: borrow of moved value",
                 fix="use the iterator into_iter() returned, or make a new List")
 
-    def _use(self, op: str, *, mutate: bool) -> None:
+    def _use(self, op: str, *, mutate: bool) -> bool:
         """Another path uses the list: the cursor's `&mut` borrow ends; a `&mut self` use
-        also ends every ArcBorrow the list handed out (non-lexical lifetimes)."""
+        also ends every ArcBorrow the list handed out (non-lexical lifetimes). Returns
+        whether a live cursor's borrow ended."""
         self._alive(op)
+        ended = self._cursor is not None and self._cursor._state == "live"
         self._cursor = None
         if mutate:
             self._generation += 1
+        return ended
+
+    def _read(self, op: str) -> None:
+        """A `&self` use (no event of its own): if it ends a cursor's borrow, that is a
+        change the pictures show, so it gets an event."""
+        if self._use(op, mutate=False):
+            self._emit(op, "the cursor's `&mut` borrow of the list ends here (the list is "
+                       "used by another path)")
 
     def _borrow(self, obj) -> ArcBorrow:
         return self._fat(obj, ArcBorrow(obj, source=self, generation=self._generation))
@@ -149,19 +160,19 @@ class List:
     @property
     def first(self) -> ArcBorrow | None:
         """The first item as an ArcBorrow, or None when the list is empty (behaviour 35)."""
-        self._use("List::first", mutate=False)
+        self._read("List::first")
         return None if self._first is None else self._borrow(self._first)
 
     def is_empty(self) -> bool:
         """`List::is_empty`: `first` is null."""
-        self._use("List::is_empty", mutate=False)
+        self._read("List::is_empty")
         return self._first is None
 
     def __iter__(self):
         """`List::iter`: ArcBorrows front to back (behaviour 50)."""
         from .iter import Iter
 
-        self._use("List::iter", mutate=False)
+        self._read("List::iter")
         return Iter(self)
 
     iter = __iter__
@@ -173,6 +184,8 @@ class List:
 
         self._use("List::into_iter", mutate=True)
         self._state, self._moved_by = "moved", "List::into_iter"
+        self._emit("List::into_iter", f"{self.type_str()} moved into an IntoIter: each next() "
+                   "pops its front item")
         return IntoIter(self)
 
     def __len__(self):
@@ -286,6 +299,9 @@ class List:
     def _push(self, la, op: str, *, front: bool) -> None:
         self._alive(op)
         if self._holds_dyn:
+            # Check the heap before the coercion moves anything.
+            if isinstance(la, Handle) and la._obj is not None:
+                same_heap(self, la._obj, op)
             from ..traits.dynlist import coerce_at_push
 
             la = coerce_at_push(self, la)   # the unsizing coercion rustc inserts here
