@@ -5,7 +5,7 @@ from __future__ import annotations
 from .deref import DerefHandle
 from . import unwind
 from .errors import AllocError, TypeMismatch, UndefinedBehavior, UseAfterFree, UseAfterMove
-from .flags import Flags
+from .flags import REQUIRED, Flags
 from .heap import HeapObject, current_heap
 from .ownership import drop_value
 from .raw import RawPtr
@@ -134,7 +134,7 @@ class Arc(DerefHandle):
 
     # -- construction ----------------------------------------------------------------------
     @classmethod
-    def new(cls, value, flags: Flags) -> "Arc":
+    def new(cls, value, flags: Flags = REQUIRED) -> "Arc":
         """`Arc::new(value, flags)`: allocate with count 1 (behaviour 1)."""
         obj = allocate_arc_inner(value, flags, "Arc::new")
         arc = cls(obj)
@@ -308,6 +308,7 @@ def _raw_target(p: RawPtr, origin: str, op: str, *, need_owner: bool) -> HeapObj
                            rustc="error[E0308]: mismatched types",
                            fix=f"pass the RawPtr that {origin} returned")
     obj = p._obj
+    obj.heap._require_current(op)
     if p.origin != origin and not (p.origin == "as_ptr" and origin == "into_raw"):
         raise UndefinedBehavior(
             f"{op} on a pointer from {p.origin} ({p.address:#x})",

@@ -10,7 +10,7 @@ from typing import Callable
 from . import unwind
 from .errors import AllocError, InvariantViolation, SleepInAtomicContext, UseAfterFree
 from .events import Event, Location, user_frame
-from .flags import Flags
+from .flags import REQUIRED, Flags
 from .interrupt import protect
 from .refcount import Refcount, RefcountWarning, SaturationKind
 
@@ -268,7 +268,9 @@ class Heap:
         if not isinstance(n, int) or isinstance(n, bool) or n < 0:
             from .errors import TypeMismatch
 
-            raise TypeMismatch(f"fail_next_allocs({n!r}): expected a count >= 0",
+            from .types_ import safe_repr
+
+            raise TypeMismatch(f"fail_next_allocs({safe_repr(n)}): expected a count >= 0",
                                rule="fault injection counts allocations",
                                fix="heap.fail_next_allocs(1), or 0 to stop injecting")
         self._fail_next = n
@@ -288,15 +290,34 @@ class Heap:
         return bool(self._locks_held)
 
     def _check_alloc(self, flags: Flags, what: str) -> None:
-        if not isinstance(flags, Flags):
+        self._check_flags(flags, what)
+        self._check_context(flags, what)
+
+    def _check_flags(self, flags: Flags, what: str) -> None:
+        """Refuse a missing or non-`Flags` flags argument (rustc E0061 / E0308)."""
+        if flags is REQUIRED:
             from .errors import TypeMismatch
 
             raise TypeMismatch(
-                f"{what}: expected allocation flags, found {flags!r}",
+                f"{what}: no allocation flags given",
+                rule="every allocating constructor takes `flags: Flags` explicitly: the "
+                     "caller says whether the allocation may sleep",
+                rustc="error[E0061]: an argument of type `Flags` is missing",
+                fix="pass kp.GFP_KERNEL (may sleep) or kp.GFP_ATOMIC (inside a spinlock)",
+            )
+        if not isinstance(flags, Flags):
+            from .errors import TypeMismatch
+            from .types_ import safe_repr
+
+            raise TypeMismatch(
+                f"{what}: expected allocation flags, found {safe_repr(flags)}",
                 rule="every allocating constructor takes `flags: Flags` explicitly",
                 rustc="error[E0308]: mismatched types (expected `Flags`)",
                 fix="pass kp.GFP_KERNEL (may sleep) or kp.GFP_ATOMIC (inside a spinlock)",
             )
+
+    def _check_context(self, flags: Flags, what: str) -> None:
+        """Refuse sleeping in atomic context; consume an injected failure."""
         if flags.may_sleep and self.in_atomic():
             held = ", ".join(f"`{lock.name}`" for lock in self._locks_held)
             raise SleepInAtomicContext(

@@ -73,6 +73,8 @@ class Handle:
     def _check(self, op: str) -> HeapObject:
         """Raise unless this handle may be used for `op`; return its object."""
         protect()
+        if self._heap._retired:
+            self._heap._require_current(f"{op} on {self.type_str()}")
         if self._state != "live":
             where = f" at {self._moved_at}" if self._moved_at else ""
             source = self._moved_at.source if self._moved_at else ""

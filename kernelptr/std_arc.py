@@ -74,10 +74,10 @@ class StdArc(DerefHandle):
     def set_strong_count(self, n: int) -> None:
         """Demonstration aid: pretend the strong count is `n` (e.g. isize::MAX)."""
         obj = self._check("set_strong_count")
-        if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+        if not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= ISIZE_MAX:
             from .errors import TypeMismatch
 
-            raise TypeMismatch(f"set_strong_count({n!r}): expected a count >= 1",
+            raise TypeMismatch(f"set_strong_count({n!r}): expected a count in 1..=isize::MAX",
                                rule="a live Arc has at least one strong reference",
                                fix="e.g. s.set_strong_count(kp.ISIZE_MAX)")
         obj.refcount._value = n

@@ -5,7 +5,7 @@ from __future__ import annotations
 from .arc import Arc, allocate_arc_inner, check_unplaced, release
 from .deref import DerefHandle
 from .errors import MutabilityError, NotClone, UndefinedBehavior
-from .flags import Flags
+from .flags import REQUIRED, Flags
 
 __all__ = ["UniqueArc", "Uninit"]
 
@@ -62,7 +62,7 @@ class UniqueArc(DerefHandle):
         return super().type_str()
 
     @classmethod
-    def new(cls, value, flags: Flags) -> "UniqueArc":
+    def new(cls, value, flags: Flags = REQUIRED) -> "UniqueArc":
         """`UniqueArc::new(value, flags)`: may fail only by allocation."""
         obj = allocate_arc_inner(value, flags, "UniqueArc::new")
         u = cls(obj)
@@ -71,7 +71,7 @@ class UniqueArc(DerefHandle):
         return u
 
     @classmethod
-    def new_uninit(cls, flags: Flags, type=None) -> "UniqueArc":
+    def new_uninit(cls, flags: Flags = REQUIRED, type=None) -> "UniqueArc":
         """`UniqueArc::new_uninit(flags)`: allocate now, initialise later (behaviour 13).
 
         Pass `type=` (a struct class) to size the allocation like `UniqueArc<MaybeUninit<T>>`.

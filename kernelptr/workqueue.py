@@ -5,7 +5,7 @@ from __future__ import annotations
 from . import unwind
 from .arc import Arc, count_text, release
 from .errors import BuildError, TraitNotImplemented, TypeMismatch
-from .flags import Flags
+from .flags import REQUIRED, Flags
 from .heap import Heap, current_heap
 from .result import Err, Ok
 from .struct import FieldSpec
@@ -98,6 +98,7 @@ class Work(FieldSpec):
 
 def impl_has_work(T=None, *, id: int = 0, field: str = "work"):
     """`impl_has_work!`: `T`'s `Work<T, id>` lives in `field` (works as a decorator too)."""
+    WorkItem[id]          # validates the ID
 
     def apply(cls):
         spec = getattr(cls, "_kp_special", {}).get(field)
@@ -244,9 +245,10 @@ class Queue:
                         f"{count_text(obj)}", (obj.address,))
         return None if boxed else Ok(None)
 
-    def try_spawn(self, flags: Flags, fn) -> None:
+    def try_spawn(self, flags: Flags = REQUIRED, fn=None) -> None:
         """`Queue::try_spawn(flags, fn)`: box a closure and queue it; may fail with
         AllocError, changing nothing (behaviour 74)."""
+        self._heap._check_flags(flags, "Queue::try_spawn")
         if not callable(fn):
             raise TypeMismatch(f"Queue::try_spawn: expected a closure, found "
                                f"`{type(fn).__name__}`",

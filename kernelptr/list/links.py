@@ -7,7 +7,18 @@ from ..struct import FieldSpec
 from ..types_ import type_name_of
 
 __all__ = ["ListLinks", "ListLinksSelfPtr", "AtomicTracker", "impl_list_arc_safe",
-           "impl_list_item", "list_arc_safe_of", "list_item_field", "tracker_id"]
+           "impl_list_item", "list_arc_safe_of", "list_item_field", "tracker_id", "check_id"]
+
+
+def check_id(id, op: str) -> None:
+    """Refuse anything but a list ID, a `u64` constant (`True` and `1.0` are not IDs)."""
+    if not isinstance(id, int) or isinstance(id, bool) or not 0 <= id < 2**64:
+        from ..types_ import safe_repr
+
+        raise TypeMismatch(f"{op}: a list ID is a `u64` constant, found {safe_repr(id)}",
+                           rule="the ID is a const generic `const ID: u64`",
+                           rustc="error[E0308]: mismatched types (expected `u64`)",
+                           fix="write id=0 or id=1")
 
 
 def _hex(o) -> str:
@@ -151,6 +162,7 @@ def _field_spec(cls, field: str, macro: str, kinds: tuple):
 
 
 def _register(cls, attr: str, id: int, entry, trait: str) -> None:
+    check_id(id, f"{trait}<{id!r}>")
     table = _own(cls, attr)
     if id in table:
         raise BuildError(f"conflicting implementations of trait `{trait}<{id}>` for type "
@@ -257,6 +269,7 @@ def tracker_id(T, id: int) -> int | None:
 
 def require_list_arc_safe(T, id: int, op: str):
     """Raise TraitNotImplemented unless `T: ListArcSafe<id>`; return its registration."""
+    check_id(id, op)
     entry = list_arc_safe_of(T, id)
     if entry is None:
         name = type_name_of(T)

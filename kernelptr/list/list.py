@@ -9,7 +9,7 @@ from ..errors import (BorrowError, TraitNotImplemented, TypeMismatch, UndefinedB
 from ..heap import current_heap
 from ..ownership import Handle
 from ..types_ import type_name_of
-from .links import ListLinksSelfPtr, list_item_field, require_list_arc_safe
+from .links import ListLinksSelfPtr, check_id, list_item_field, require_list_arc_safe
 from .list_arc import ListArc, expect_handle
 from .ring import insert_before, links, unlink, walk
 
@@ -62,6 +62,7 @@ class List:
     def __init__(self, T, id: int = 0):
         from ..traits.dynlist import refuse_trait
 
+        check_id(id, "List::new")
         refuse_trait(T, id)     # `List<dyn Trait>`: a trait has no links at a fixed offset
         if list_item_field(T, id) is None:
             name = type_name_of(T)
@@ -217,8 +218,9 @@ class List:
             return accept(self, la, op)
         expected = f"ListArc<{self.type_name}, {self.id}>"
         expect_handle(la, ListArc, op, expected)
+        if la._obj is not None:
+            same_heap(self, la._obj, op)
         obj = la._check(op)
-        same_heap(self, obj, op)
         if obj.type is not self.T or la._id != self.id:
             raise TypeMismatch(
                 f"{op}: expected `{expected}`, found `{la.type_str()}`",

@@ -7,12 +7,12 @@ from ..borrow import ArcBorrow
 from ..deref import DerefHandle
 from ..errors import (BuildError, NotClone, TraitNotImplemented, TypeMismatch,
                       UndefinedBehavior)
-from ..flags import Flags
+from ..flags import REQUIRED, Flags
 from ..raw import RawPtr
 from ..result import Err, Ok
 from ..types_ import type_name_of
 from ..unique import UniqueArc
-from .links import require_list_arc_safe, tracker_id
+from .links import check_id, require_list_arc_safe, tracker_id
 
 __all__ = ["ListArc", "current_holder", "expect_handle"]
 
@@ -122,7 +122,7 @@ class ListArc(DerefHandle):
 
     # -- construction ----------------------------------------------------------------------
     @classmethod
-    def new(cls, value, flags: Flags, id: int = 0) -> "ListArc":
+    def new(cls, value, flags: Flags = REQUIRED, id: int = 0) -> "ListArc":
         """`ListArc::new(value, flags)`: can fail only by allocation (behaviour 24)."""
         require_list_arc_safe(type(value), id, "ListArc::new")
         obj = allocate_arc_inner(value, flags, "ListArc::new")
@@ -145,7 +145,17 @@ class ListArc(DerefHandle):
     @classmethod
     def pair_from_unique(cls, u, ids=(0, 1)) -> tuple["ListArc", "ListArc"]:
         """`ListArc::pair_from_unique`: two ListArcs with different IDs, count 2 (32)."""
+        if not isinstance(ids, (tuple, list)) or len(ids) != 2:
+            from ..types_ import safe_repr
+
+            raise TypeMismatch(
+                f"ListArc::pair_from_unique(ids={safe_repr(ids)}): expected two list IDs",
+                rule="pair_from_unique::<ID, ID2> takes exactly two const generic IDs",
+                rustc="error[E0107]: function takes 2 generic arguments",
+                fix="ids=(0, 1)")
         id1, id2 = ids
+        check_id(id1, "ListArc::pair_from_unique")
+        check_id(id2, "ListArc::pair_from_unique")
         if id1 == id2:
             raise BuildError(
                 f"ListArc::pair_from_unique::<{id1}, {id2}>: build_assert!(ID != ID2) failed",
@@ -241,6 +251,7 @@ class ListArc(DerefHandle):
     def from_raw(cls, p, id: int = 0) -> "ListArc":
         """`unsafe ListArc::from_raw`: take back the pointer `ListArc::into_raw` returned."""
         op = "ListArc::from_raw"
+        check_id(id, op)
         obj = _raw_target(p, "into_raw", op, need_owner=True)
         if obj.listarc.get(id) is not p:
             raise UndefinedBehavior(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 
 from ..errors import TypeMismatch, UseAfterMove
-from ..flags import Flags
+from ..flags import REQUIRED, Flags
 from ..heap import current_heap
 from .cursor import CursorMut
 from .node import RBTreeNode, free_node
@@ -124,7 +124,7 @@ class RBTree:
         self._heap.emit("RBTree::insert", summary, (obj.address,))
         return old
 
-    def try_create_and_insert(self, key, value, flags: Flags) -> RBTreeNode | None:
+    def try_create_and_insert(self, key, value, flags: Flags = REQUIRED) -> RBTreeNode | None:
         """`try_create_and_insert(key, value, flags)`: allocate a node (may fail with
         AllocError, changing nothing), then insert it (behaviour 62)."""
         self._live("RBTree::try_create_and_insert")
