@@ -153,6 +153,7 @@ class Handle:
             if self.owning and self._state == "live" and obj is not None and not obj.freed:
                 # INVARIANT: a reference Python forgot still counts (core::mem::forget).
                 obj.forgotten += 1
+                obj.owners.discard(self)
                 obj.touch()
         except Exception:  # interpreter shutdown: nothing left to account for
             pass
