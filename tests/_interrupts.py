@@ -295,3 +295,23 @@ def interrupt_points(name: str, *, raw: bool = False) -> list[Outcome]:
         state = "untouched" if after == untouched else "done" if after == done else "neither"
         outcomes.append(Outcome(k, interrupted, problems, state))
     return outcomes
+
+
+def run_interrupted(op, k: int):
+    """Run `op()` with a Stop delivered at its k-th model line (if it gets that far);
+    returns (result, whether KeyboardInterrupt was raised, lines seen). The tracer that was
+    installed before (a coverage tool, hypothesis) is put back."""
+    stop, previous, result = _Stop(k, raw=False), sys.gettrace(), None
+    try:
+        sys.settrace(stop)
+        try:
+            result = op()
+        finally:
+            sys.settrace(previous)
+        _settle()
+        interrupted = False
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        sys.setprofile(None)
+    return result, interrupted, stop.seen

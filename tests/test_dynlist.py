@@ -211,3 +211,12 @@ def test_refused_push_onto_a_dropped_dyn_list_moves_nothing(heap):
         q.push_back(la)
     assert la.is_live() and la.type_str() == "ListArc<Wrapper<Ping>, 0>"
     la.drop()
+
+
+def test_a_push_from_another_heap_is_refused_before_the_coercion_moves_it(heap):
+    with kp.Heap():
+        la = kp.ListArc.new(Wrapper(Ping(1)), kp.GFP_KERNEL)
+    q = kp.List(Wrapper[WorkItem])
+    with pytest.raises(kp.UndefinedBehavior, match="another heap"):
+        q.push_back(la)
+    assert la.is_live() and la.type_str() == "ListArc<Wrapper<Ping>, 0>"

@@ -162,7 +162,6 @@ def _field_spec(cls, field: str, macro: str, kinds: tuple):
 
 
 def _register(cls, attr: str, id: int, entry, trait: str) -> None:
-    check_id(id, f"{trait}<{id!r}>")
     table = _own(cls, attr)
     if id in table:
         raise BuildError(f"conflicting implementations of trait `{trait}<{id}>` for type "
@@ -200,6 +199,7 @@ def impl_list_arc_safe(T=None, *, id: int = 0, untracked: bool = False,
     >>> kp.list.list_arc_safe_of(Job, 0)
     ('tracked', 't')
     """
+    check_id(id, "impl_list_arc_safe")
     if untracked == (tracked_by is not None):
         raise BuildError("impl_list_arc_safe needs exactly one of untracked=True or "
                          "tracked_by='field'",
@@ -233,6 +233,7 @@ def impl_list_item(T=None, *, id: int = 0, using: str = "links"):
     >>> list_item_field(Job, 0), list_item_field(Job, 1)
     ('links', None)
     """
+    check_id(id, "impl_list_item")
 
     def apply(cls):
         spec = _field_spec(cls, using, "impl_list_item", (ListLinks,))
