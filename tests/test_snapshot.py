@@ -152,9 +152,10 @@ def test_mutating_a_container_through_an_arc_shows_in_the_next_snapshot(heap):
 
 def test_mutating_a_container_through_an_arc_shows_in_the_next_recorded_frame(heap):
     a = kp.Arc.new(Tagged("job", []), kp.GFP_KERNEL)
+    other = kp.Arc.new(1, kp.GFP_KERNEL)
     with kp.record() as rec:
-        b = a.clone()
-        a.tags.append("urgent")
+        b = other.clone()
+        a.tags.append("urgent")         # no model operation on `a`'s object
         b.drop()
     assert [f.snapshot.object(a.address).fields[1][1] for f in rec.frames] == [
         "[]", "['urgent']"]

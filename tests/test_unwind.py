@@ -146,8 +146,8 @@ def test_a_panicking_drop_at_the_end_of_a_scope_drops_the_other_handles(heap):
     keep = kp.Arc.new(7, kp.GFP_KERNEL)
     with pytest.raises(LearnerBug):
         with kp.scope():
-            a = kp.Arc.new(Loud(1), kp.GFP_KERNEL)
             b = keep.clone()
+            a = kp.Arc.new(Loud(1), kp.GFP_KERNEL)     # dropped first (newest), panics
     assert keep.refcount == 1 and not a.is_live() and not b.is_live()
 
 
@@ -203,3 +203,25 @@ def test_a_variable_whose_getattr_raises_does_not_stop_naming_handles(heap):
         b = a.clone()           # noqa: F841
     assert [h.label for h in rec.frames[-1].snapshot.handles] == ["a", "b"]
     assert [h.label for h in heap.snapshot().handles] == ["a", "b"]
+
+
+def test_dropping_a_list_drops_every_item_even_after_one_panics(heap):
+    @kp.impl_list_item(id=0, using="links")
+    @kp.impl_list_arc_safe(id=0, untracked=True)
+    @kp.struct
+    class Item:
+        n: int
+        links: kp.ListLinks[0]
+
+        def drop(self):
+            if self.n == 1:
+                raise LearnerBug("item 1")
+
+    q = kp.List(Item)
+    for n in range(3):
+        q.push_back(kp.ListArc.new(Item(n), kp.GFP_KERNEL))
+    with pytest.raises(LearnerBug, match="item 1"):
+        q.drop()
+    assert heap.objects() == [] and heap.free_count == 3
+    with pytest.raises(kp.UseAfterMove):
+        q.is_empty()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .. import unwind
 from ..errors import BorrowError
 
 __all__ = ["Iter", "IntoIter"]
@@ -92,6 +93,7 @@ class IntoIter:
         """Drop the iterator: the ListArcs still in it are dropped."""
         self._list._drop_items()
         self._finish()
+        unwind.resume()
 
     def __repr__(self) -> str:
         return _iter_repr("IntoIter", self._list)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .. import unwind
 from ..arc import Arc
 from ..borrow import ArcBorrow
 from ..errors import (BorrowError, TraitNotImplemented, TypeMismatch, UndefinedBehavior,
@@ -445,8 +446,18 @@ class List:
         self._emit("List::drop", f"{self.type_str()} dropped")
 
     def _drop_items(self) -> None:
-        while self._first is not None:
-            self._pop_end("List::drop", back=False).drop()
+        """Pop and drop every item; an item whose destructor panics does not stop the others
+        (the panic is raised again when the operation ends, see kernelptr.unwind)."""
+        unwind.begin()
+        try:
+            while self._first is not None:
+                la = self._pop_end("List::drop", back=False)
+                try:
+                    la.drop()
+                except BaseException as error:
+                    unwind.caught(error)
+        finally:
+            unwind.end()
 
     def _kp_drop_in_place(self) -> None:
         """Run when the struct holding this list is freed."""
