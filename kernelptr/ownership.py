@@ -238,29 +238,18 @@ def scope():
 def _leave(heap, s) -> None:
     """The end of a `scope()` block: drop what it still owns, newest first, every drop even
     if one of them panics; then raise what was caught."""
-    unwind.begin()
-    try:
-        for lst in reversed(heap.lists[s.start_lists:]):
-            if not lst._dropped and lst._inside is None:
-                _attempt(lst.drop)
-        for serial in sorted((k for k in list(heap._handles.keys()) if k > s.start),
-                             reverse=True):
-            h = heap._handles.get(serial)
-            if h is None or serial in s.kept or h._inside is not None:
-                continue
-            if h._state == "live" and (h.owning or getattr(h, "_scope_drop", False)):
-                if h._obj is None or not h._obj.freed:
-                    _attempt(h.drop)
-    finally:
-        unwind.end()
+    for lst in reversed(heap.lists[s.start_lists:]):
+        if not lst._dropped and lst._inside is None:
+            unwind.drop_unwinding(lst)
+    for serial in sorted((k for k in list(heap._handles.keys()) if k > s.start),
+                         reverse=True):
+        h = heap._handles.get(serial)
+        if h is None or serial in s.kept or h._inside is not None:
+            continue
+        if h._state == "live" and (h.owning or getattr(h, "_scope_drop", False)):
+            if h._obj is None or not h._obj.freed:
+                unwind.drop_unwinding(h)
     unwind.resume()
-
-
-def _attempt(drop) -> None:
-    try:
-        drop()
-    except BaseException as error:
-        unwind.caught(error)
 
 
 # -- names -------------------------------------------------------------------------------

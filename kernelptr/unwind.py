@@ -17,7 +17,7 @@ first), as Rust aborts on a panic during unwinding.
 
 from __future__ import annotations
 
-__all__ = ["caught", "resume", "begin", "end"]
+__all__ = ["caught", "resume", "begin", "end", "drop_unwinding"]
 
 _panics: list = []
 _depth = [0]        # destructors running now (nested `drop_value` calls)
@@ -31,6 +31,18 @@ def begin() -> None:
 def end() -> None:
     """The destructor that `begin` announced has finished."""
     _depth[0] -= 1
+
+
+def drop_unwinding(owner) -> None:
+    """Drop `owner` (a handle, a list) as part of unwinding: a panic it raises is caught,
+    not propagated, and raised by `resume` with the others."""
+    begin()
+    try:
+        owner.drop()
+    except BaseException as error:
+        caught(error)
+    finally:
+        end()
 
 
 def caught(error: BaseException) -> None:

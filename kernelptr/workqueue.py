@@ -293,7 +293,7 @@ class Queue:
             if this._state == "live":
                 # `run` was never entered (its signature did not fit): the queue's reference
                 # is dropped while unwinding, as the worker's stack frame ends.
-                _attempt_drop(this)
+                unwind.drop_unwinding(this)
             raise
         return True
 
@@ -307,16 +307,6 @@ class Queue:
 
     def __repr__(self) -> str:
         return f"Queue({self.name!r}, queued={len(self._items)})"
-
-
-def _attempt_drop(handle) -> None:
-    unwind.begin()
-    try:
-        handle.drop()
-    except BaseException as error:
-        unwind.caught(error)
-    finally:
-        unwind.end()
 
 
 def system() -> Queue:

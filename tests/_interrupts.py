@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import kernelptr as kp
 from kernelptr import workqueue as wq
+from _list_types import Job as Item     # tracked for IDs 0 and 1
 from kernelptr.list.example import Job
 
 _MODEL = os.path.dirname(kp.__file__) + os.sep
@@ -29,19 +30,6 @@ _MODEL = os.path.dirname(kp.__file__) + os.sep
 class Node:
     n: int
     child: object = None
-
-
-@kp.impl_list_item(id=0, using="l0")
-@kp.impl_list_item(id=1, using="l1")
-@kp.impl_list_arc_safe(id=0, tracked_by="t0")
-@kp.impl_list_arc_safe(id=1, tracked_by="t1")
-@kp.struct
-class Item:
-    n: int
-    l0: kp.ListLinks[0]
-    l1: kp.ListLinks[1]
-    t0: kp.AtomicTracker[0]
-    t1: kp.AtomicTracker[1]
 
 
 class Shape(kp.Trait):

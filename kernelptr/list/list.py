@@ -448,14 +448,10 @@ class List:
     def _drop_items(self) -> None:
         """Pop and drop every item; an item whose destructor panics does not stop the others
         (the panic is raised again when the operation ends, see kernelptr.unwind)."""
-        unwind.begin()
+        unwind.begin()      # the pops' own events must not raise a caught panic yet
         try:
             while self._first is not None:
-                la = self._pop_end("List::drop", back=False)
-                try:
-                    la.drop()
-                except BaseException as error:
-                    unwind.caught(error)
+                unwind.drop_unwinding(self._pop_end("List::drop", back=False))
         finally:
             unwind.end()
 

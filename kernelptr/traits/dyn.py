@@ -234,13 +234,7 @@ def call_method(handle, trait, name: str, *args, _wrapped: bool = False, **kwarg
         # (a second panic from that drop aborts, see kernelptr.unwind).
         if receiver.by_value and _unclaimed(this):
             unwind.caught(error)
-            unwind.begin()
-            try:
-                this.drop()
-            except BaseException as second:
-                unwind.caught(second)
-            finally:
-                unwind.end()
+            unwind.drop_unwinding(this)
             unwind.resume()
         raise
     if receiver.by_value and _unclaimed(this) and not _returned(result, this):
