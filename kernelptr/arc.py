@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .deref import DerefHandle
 from . import unwind
+from .deref import DerefHandle
 from .errors import AllocError, TypeMismatch, UndefinedBehavior, UseAfterFree, UseAfterMove
 from .flags import REQUIRED, Flags
 from .heap import HeapObject, current_heap

@@ -295,7 +295,6 @@ class Heap:
         """Make the next `n` allocations fail with `AllocError` (fault injection)."""
         if not isinstance(n, int) or isinstance(n, bool) or n < 0:
             from .errors import TypeMismatch
-
             from .types_ import safe_repr
 
             raise TypeMismatch(f"fail_next_allocs({safe_repr(n)}): expected a count >= 0",

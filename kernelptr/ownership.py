@@ -12,12 +12,12 @@ from __future__ import annotations
 import contextlib
 import types
 
+from . import unwind
 from .errors import UseAfterFree, UseAfterMove
 from .events import Location, is_user_frame, user_frame
 from .heap import HeapObject, current_heap
-from .types_ import safe_repr
-from . import unwind
 from .interrupt import protect
+from .types_ import safe_repr
 
 __all__ = ["Handle", "drop", "scope", "name", "label_of"]
 

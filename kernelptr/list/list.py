@@ -469,7 +469,9 @@ class List:
         return list(walk(self))
 
     def __repr__(self) -> str:
-        items = ", ".join(f"{o.address:#x}" for o in walk(self))
+        # At most 64 items: a struct holding a long list is drawn at every event.
+        shown = [f"{o.address:#x}" for o in walk(self, 65)]
+        items = ", ".join(shown[:64] + (["..."] if len(shown) > 64 else []))
         state = "" if self._state == "live" else f" ({self._state})"
         return f"{self.type_str()}[{items}]{state}"
 
