@@ -168,7 +168,7 @@ class CoreMachine(RuleBasedStateMachine):
         self._retire(h)
         self._released(address)
 
-    @rule(depth=st.integers(1, 80))
+    @rule(depth=st.integers(1, 40))
     def deep_chain(self, depth):
         """`head = Arc::new(Node { n, next: head })`: dropping the head frees the chain."""
         if self.guard is not None:
