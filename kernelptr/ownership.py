@@ -291,54 +291,101 @@ _PLAIN = (int, float, str, bytes, bool, type(None), type, types.ModuleType, type
           types.BuiltinFunctionType, types.MethodType)
 
 
-def _walk(name: str, value, out: dict, depth: int) -> None:
+class Names(dict):
+    """`names_in`'s answer: id(handle or list) -> (variable name, value), and in `frames`
+    id -> the Python frame that name belongs to (`""` for module level, else the function's
+    name)."""
+
+    def __init__(self):
+        super().__init__()
+        self.frames: dict[int, str] = {}
+
+
+def _walk(name: str, value, out: Names, depth: int, where: str = "") -> None:
     if isinstance(value, _PLAIN) or id(value) in out:
         return
     if isinstance(value, Handle) or getattr(type(value), "_kp_labelled", False):
         out[id(value)] = (name, value)
+        out.frames[id(value)] = where
         if not isinstance(value, Handle):
             for fn in _EXPANDERS:
                 for sub_name, sub in fn(name, value):
-                    _walk(sub_name, sub, out, depth + 1)
+                    _walk(sub_name, sub, out, depth + 1, where)
         return
     if depth >= 2:
         return
     if isinstance(value, (list, tuple)):
         for i, v in enumerate(value[:64]):
-            _walk(f"{name}[{i}]", v, out, depth + 1)
+            _walk(f"{name}[{i}]", v, out, depth + 1, where)
     elif isinstance(value, dict) and len(value) <= 64:
         for k, v in value.items():
-            _walk(f"{name}[{k!r}]", v, out, depth + 1)
+            _walk(f"{name}[{k!r}]", v, out, depth + 1, where)
     else:
         for fn in _EXPANDERS:
             for sub_name, sub in fn(name, value):
-                _walk(sub_name, sub, out, depth + 1)
+                _walk(sub_name, sub, out, depth + 1, where)
 
 
-def names_in(frame, limit: int = 4) -> dict[int, tuple[str, object]]:
-    """Map id(handle or list) -> (variable name, value) over the user's frames, inner first."""
-    out: dict[int, tuple[str, object]] = {}
-    seen_globals = False
-    while frame is not None and limit > 0:
+#: Frames that belong to the function around them: a comprehension or generator expression
+#: (a frame of its own before Python 3.12) names its variables in its function's frame.
+_INLINE = ("<listcomp>", "<dictcomp>", "<setcomp>", "<genexpr>")
+
+
+def _learner_frames(frame, limit: int) -> list:
+    """The learner's frames from `frame` outwards (at most `limit`), skipping the model's,
+    the views' and IPython's own."""
+    found = []
+    while frame is not None and len(found) < limit:
         mod = frame.f_globals.get("__name__", "").split(".", 1)[0]
-        if not is_user_frame(frame) or mod in ("IPython", "ipykernel", "tornado", "asyncio"):
-            frame = frame.f_back
+        if is_user_frame(frame) and mod not in ("IPython", "ipykernel", "tornado", "asyncio"):
+            found.append(frame)
+        frame = frame.f_back
+    return found
+
+
+def _frame_names(frames) -> list[str]:
+    """The name of each of `frames` (innermost first) as pictures show it: `""` for module
+    level (a notebook's globals), else the function's name, numbered from the outermost call
+    when a function is active more than once (`walk`, `walk#2`); a comprehension's frame
+    takes its function's name (so Python 3.10 and 3.14 name the same variables alike)."""
+    names: list = []
+    seen: dict = {}
+    for f in reversed(frames):          # outermost first, so numbering is stable
+        if f.f_locals is f.f_globals:
+            names.append("")
             continue
-        scopes = [frame.f_locals]
+        base = f.f_code.co_name
+        if base in _INLINE:
+            names.append(names[-1] if names else "")
+            continue
+        seen[base] = seen.get(base, 0) + 1
+        names.append(base if seen[base] == 1 else f"{base}#{seen[base]}")
+    return names[::-1]
+
+
+def names_in(frame, limit: int = 4) -> Names:
+    """Map id(handle or list) -> (variable name, value) over the user's frames, inner first
+    (the innermost name of a value wins). `.frames` maps the same ids to the Python frame
+    of each name: `""` for module level (a notebook's globals), the function's name for a
+    local (see `_frame_names`), so two variables called `a` in different frames stay two
+    things."""
+    out = Names()
+    seen_globals = False
+    frames = _learner_frames(frame, limit)
+    for frame, where in zip(frames, _frame_names(frames)):
+        scopes = [(frame.f_locals, where)]
         if frame.f_locals is not frame.f_globals and not seen_globals:
-            scopes.append(frame.f_globals)
+            scopes.append((frame.f_globals, ""))
         if frame.f_locals is frame.f_globals:
             seen_globals = True
-        for ns in scopes:
+        for ns, place in scopes:
             for key, value in list(ns.items()):
                 if key.startswith("_") or key in ("In", "Out"):
                     continue
                 try:
-                    _walk(key, value, out, 0)
+                    _walk(key, value, out, 0, place)
                 except Exception:   # a learner's object whose __getattr__ or __repr__ raises
                     continue
-        frame = frame.f_back
-        limit -= 1
     return out
 
 

@@ -80,6 +80,7 @@ class Recording:
     def __init__(self, heap):
         self.heap = heap
         self.frames: list[Frame] = []
+        self.before: Snapshot | None = None  # the heap when recording began (if known)
         self._pending: list = []        # (event, journal capture) waiting for labels
         self._journal = None            # watches the heap from the first event on
         self._sources: dict[str, list[str]] = {}
@@ -170,9 +171,11 @@ class Recording:
 
 @contextlib.contextmanager
 def record(heap=None):
-    """Collect a frame per model operation inside the block (`with kp.record() as rec:`)."""
+    """Collect a frame per model operation inside the block (`with kp.record() as rec:`);
+    `rec.before` is the heap as the block found it."""
     heap = _heap_or_current(heap, "kp.record")
     rec = Recording(heap)
+    rec.before = heap.snapshot()        # what was there already (views draw what changed)
     unsubscribe = heap.subscribe(rec._on_event)
     try:
         yield rec

@@ -192,6 +192,8 @@ def _special_init(spec, cls) -> tuple[str, bool]:
         return f"{name}::new()", True
     if name == "Work":
         return f'new_work!("{getattr(cls, "_kp_type_name", cls.__name__)}::work")', True
+    if name == "_PhantomPinned":        # a zero-sized value, moved in like any other
+        return "PhantomPinned", False
     return f"{name}::new()", True
 
 
@@ -1011,6 +1013,8 @@ def _field_type(cls, field) -> tuple[str, bool]:
             return f"ListLinksSelfPtr<{name}<dyn Trait>, {special.id}>", True
         if kind == "Work":
             return f"Work<{name}, {special.id}>", True
+        if not hasattr(special, "id"):           # a marker such as PhantomPinned
+            return repr(special), True
         return f"{kind}<{special.id}>", True
     ann = getattr(cls, "_kp_field_types", {}).get(field)
     return _annotation_type(ann), False

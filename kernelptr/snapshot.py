@@ -96,7 +96,10 @@ class HandleSnap:
 
     `kind` is `Arc`, `ArcBorrow`, `UniqueArc`, `ListArc`, ...; `id` is the ListArc ID; `state`
     is `live`, `moved`, `dropped` or `stale` (a borrow whose lifetime ended); `vtable` is set
-    for a fat pointer (`Arc<dyn Trait>`), with the trait in `dyn`.
+    for a fat pointer (`Arc<dyn Trait>`), with the trait in `dyn`. `frame` names the Python
+    frame whose variable it is: `""` for module level (a notebook's globals), else the
+    function's name, so a function's local `a` and a global `a` are two handles
+    (`key` tells them apart).
     """
 
     label: str
@@ -109,6 +112,12 @@ class HandleSnap:
     dyn: str | None = None
     note: str = ""
     rust_type: str = ""      # the handle's own Rust type, e.g. `UniqueArc<MaybeUninit<Job>>`
+    frame: str = ""          # the Python frame naming it: "" module level, else the function
+
+    @property
+    def key(self) -> tuple:
+        """`(frame, label)`: what identifies a handle across the frames of a recording."""
+        return (self.frame, self.label)
 
     @property
     def type_str(self) -> str:
@@ -120,7 +129,9 @@ class HandleSnap:
         return f"{self.kind}<{inner}>"
 
     def __repr__(self) -> str:
-        return f"HandleSnap({self.label}: {self.type_str} -> {_hex(self.target)}, {self.state})"
+        where = f"{self.frame}." if self.frame else ""
+        return (f"HandleSnap({where}{self.label}: {self.type_str} -> {_hex(self.target)}, "
+                f"{self.state})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,13 +152,21 @@ class ListSnap:
     items: tuple = ()
     dropped: bool = False
     cursor: tuple = ()      # () no live cursor; (next address or None at the back,) else
+    frame: str = ""         # the Python frame naming it, as `HandleSnap.frame`
 
     @property
     def first(self) -> int | None:
         return self.items[0] if self.items else None
 
+    @property
+    def key(self) -> tuple:
+        """`(frame, label)`, as `HandleSnap.key`."""
+        return (self.frame, self.label)
+
     def __repr__(self) -> str:
-        return f"ListSnap({self.label}: List<{self.type_name}, {self.id}> [{', '.join(map(_hex, self.items))}])"
+        where = f"{self.frame}." if self.frame else ""
+        return (f"ListSnap({where}{self.label}: List<{self.type_name}, {self.id}> "
+                f"[{', '.join(map(_hex, self.items))}])")
 
 
 @dataclass(frozen=True)
@@ -408,25 +427,34 @@ class _Labeller:
             if h._label is None and named is None and (state != "live" or not h.owning):
                 continue    # a consumed or borrowed handle nobody can name any more
             lab = self.label(h, f"{kind.lower()}#{h._serial}")
+            where = self.frame(h)
             note = f"moved by {h._moved_by}" if state == "moved" and h._moved_by else ""
             self.handle_labels[id(h)] = lab
             self.handles.append(HandleSnap(lab, kind, tname, target, state, lid, vt, dyn, note,
-                                           rust))
-        self.lists = []     # (list, label, items, (dropped, cursor)) of the lists shown
+                                           rust, where))
+        self.lists = []     # (list, label, items, (dropped, cursor, frame)) of the lists shown
         self.list_labels = {}
         for n, (lst, items, state) in enumerate(lists):
             dropped = state[0]
             lab = self.label(lst, f"list#{n}")
+            where = self.frame(lst)
             self.list_labels[id(lst)] = lab
             if dropped and lst._label is None and id(lst) not in names:
                 continue
-            self.lists.append((lst, lab, items, state))
+            self.lists.append((lst, lab, items, (*state, where)))
 
     def label(self, thing, fallback):
         if getattr(thing, "_label", None):
             return thing._label
         entry = self.names.get(id(thing))
         return entry[0] if entry else fallback
+
+    def frame(self, thing) -> str:
+        """The Python frame whose variable names `thing` (`""`: module level, or a name given
+        with `kp.name`)."""
+        if getattr(thing, "_label", None):
+            return ""
+        return getattr(self.names, "frames", {}).get(id(thing), "")
 
     def holder(self, holder) -> str:
         if id(holder) in self.list_labels:
@@ -522,6 +550,7 @@ def _list_items(lst, heap) -> tuple:
     return items
 
 
-def take(heap, frame) -> Snapshot:
-    """Snapshot `heap` now, naming handles after the variables visible from `frame`."""
-    return Capture(heap).finish(names_in(frame))
+def take(heap, frame, limit: int = 4) -> Snapshot:
+    """Snapshot `heap` now, naming handles after the variables visible from `frame` and up
+    to `limit` learner frames around it (each handle with the frame that names it)."""
+    return Capture(heap).finish(names_in(frame, limit))

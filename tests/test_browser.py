@@ -34,12 +34,14 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def jupyter_lab(tmp_path):
-    """JupyterLab on loopback serving a copy of the notebook; stopped by its pid after."""
+def jupyter_lab(tmp_path, notebooks=(NOTEBOOK,)):
+    """JupyterLab on loopback serving copies of `notebooks` (of notebooks/); stopped by its
+    pid after. Yields the URL of the first notebook; `lab_url(url, name)` opens another."""
     assert os.path.exists(CHROMIUM), (
         f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium); "
         "`make test` does this itself")
-    shutil.copy(ROOT / "notebooks" / NOTEBOOK, tmp_path / NOTEBOOK)
+    for name in notebooks:
+        shutil.copy(ROOT / "notebooks" / name, tmp_path / name)
     port = _free_port()
     cmd = [sys.executable, "-m", "jupyter", "lab", "--no-browser",
            "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
@@ -68,7 +70,7 @@ def jupyter_lab(tmp_path):
                     raise AssertionError("JupyterLab did not start:\n" +
                                          (tmp_path / "lab.log").read_text()[-3000:])
                 time.sleep(0.3)
-        yield f"{url}/lab/tree/{NOTEBOOK}?token={TOKEN}"
+        yield f"{url}/lab/tree/{notebooks[0]}?token={TOKEN}"
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
@@ -77,6 +79,18 @@ def jupyter_lab(tmp_path):
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
         log.close()
+
+
+def lab_url(url: str, name: str) -> str:
+    """The address that opens notebook `name` on the server of `url`."""
+    return url.split("/lab/tree/", 1)[0] + f"/lab/tree/{name}?reset&token={TOKEN}"
+
+
+def launch(pw):
+    """Debian's headless Chromium (never a downloaded browser)."""
+    return pw.chromium.launch(executable_path=CHROMIUM, args=[
+        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"])
 
 
 @pytest.fixture
@@ -106,15 +120,13 @@ def test_stepper_steps_in_a_real_browser(lab):
 
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"])
+        browser = launch(pw)
         try:
             page = browser.new_page(viewport={"width": 1600, "height": 1000})
             open_and_run_all(page, lab)
 
             stepper = page.locator(".kp-stepper").first
-            next_button = stepper.locator("button", has_text="next").first
+            next_button = stepper.locator('button[title^="next"]').first
             try:
                 next_button.wait_for(state="visible", timeout=90_000)
             except Exception:

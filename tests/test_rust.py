@@ -277,6 +277,31 @@ def test_rust_decl_of_a_plain_struct_and_of_a_non_struct():
         kp.rust_decl(int)
 
 
+def test_rust_decl_of_a_struct_pinned_by_phantom_pinned():
+    """`#[pin] _pin: PhantomPinned` makes a struct !Unpin; its declaration says so."""
+    @kp.struct
+    class Pinned:
+        name: str
+        _pin: kp.PhantomPinned
+
+    assert kp.rust_decl(Pinned) == ("#[pin_data]\nstruct Pinned {\n    name: &'static str,\n"
+                                    "    #[pin]\n    _pin: PhantomPinned,\n}")
+
+
+def test_a_phantom_pinned_field_is_initialised_by_value(heap):
+    """`PhantomPinned` is a zero-sized value: `_pin: PhantomPinned` in the struct literal,
+    so `Arc::new` (not `pin_init!`) makes the value, as the model's `kp.Arc.new` does."""
+    @kp.struct
+    class Pinned:
+        name: str
+        _pin: kp.PhantomPinned
+
+    with kp.record() as rec:
+        a = kp.Arc.new(Pinned("x"), kp.GFP_KERNEL)
+    assert rec.frames[0].event.rust == \
+        'let a = Arc::new(Pinned { name: "x", _pin: PhantomPinned }, GFP_KERNEL)?;'
+
+
 def test_a_finished_recording_keeps_no_handle_alive(heap):
     """Its Rust holds names, not the handles: Python forgets a handle as it did before."""
     import gc

@@ -182,3 +182,60 @@ def test_a_big_container_is_not_reprd_in_full_at_every_event(heap):
             a.clone().drop()
     [f.snapshot for f in rec.frames]
     assert 0 < len(seen) < 1000         # in all, fewer items than one full repr would show
+
+
+# -- handles named by Python frame ------------------------------------------------------------
+_SCRIPT = """
+a = kp.Arc.new("global", kp.GFP_KERNEL)
+
+def helper():
+    a = kp.Arc.new("local", kp.GFP_KERNEL)
+    return heap.snapshot()
+
+inside = helper()
+outside = heap.snapshot()
+"""
+
+
+def test_a_local_and_a_global_of_one_name_are_two_handles_named_by_frame(heap):
+    """Behaviour of pictures (no kernel rule): a function's local `a` and the notebook's
+    global `a` are two handles, each with the Python frame that names it."""
+    ns = {"kp": kp, "heap": heap}
+    exec(compile(_SCRIPT, "<cell>", "exec"), ns)
+    inside = ns["inside"]
+    named = sorted((h.frame, h.label) for h in inside.handles)
+    assert named == [("", "a"), ("helper", "a")]
+    assert len({h.target for h in inside.handles}) == 2
+    assert {h.key for h in inside.handles} == {("", "a"), ("helper", "a")}
+    assert [h.frame for h in ns["outside"].handles] == [""]
+    assert "helper.a: Arc<String>" in repr(inside.handles)
+
+
+def test_recursive_calls_are_numbered_from_the_outermost(heap):
+    ns = {"kp": kp, "heap": heap}
+    exec(compile("def walk(n):\n    h = kp.Arc.new(n, kp.GFP_KERNEL)\n"
+                 "    return heap.snapshot() if n == 0 else walk(n - 1)\n"
+                 "snap = walk(2)\n", "<cell>", "exec"), ns)
+    frames = sorted(h.frame for h in ns["snap"].handles)
+    assert frames == ["walk", "walk#2", "walk#3"]
+    by_frame = {h.frame: h.target for h in ns["snap"].handles}
+    assert by_frame["walk"] < by_frame["walk#3"]       # the outermost call allocated first
+
+
+def test_a_generator_expression_names_in_its_function_frame(heap):
+    """Python 3.10/3.11 run a comprehension in a frame of its own, 3.12+ inline it: either
+    way its variables belong to the function around it."""
+    ns = {"kp": kp, "heap": heap}
+    exec(compile("def f():\n    a = kp.Arc.new(1, kp.GFP_KERNEL)\n"
+                 "    return list(heap.snapshot() for x in [a])[0]\n"
+                 "snap = f()\n", "<cell>", "exec"), ns)
+    assert [(h.frame, h.label) for h in ns["snap"].handles] == [("f", "x")]
+
+
+def test_a_list_is_named_by_frame_too(heap):
+    from kernelptr.list.example import Job
+
+    ns = {"kp": kp, "heap": heap, "Job": Job}
+    exec(compile("q = kp.List(Job)\ndef f():\n    q = kp.List(Job)\n    return heap.snapshot()\n"
+                 "snap = f()\n", "<cell>", "exec"), ns)
+    assert sorted(x.key for x in ns["snap"].lists) == [("", "q"), ("f", "q")]

@@ -9,6 +9,7 @@ import pytest
 import kernelptr as kp
 import widgets
 from widgets import render as render_mod
+from widgets.escape import node_id
 from widgets.style import id_colour
 from widgets_scenes import (A, B, C, D, VT, edge_shapes, every_concept, node_boxes,
                             race_recording, texts)
@@ -107,8 +108,8 @@ def _distance(path_a, path_b):
 def test_prev_is_an_arrow_from_the_prev_cell_distinct_from_next_in_a_two_item_ring(heap,
                                                                                   drawn_by):
     """In a two-item ring both prevs point at the other item, like both nexts. Each prev is
-    an open arrowhead at the right end (`next ▸`) of the row it points at, on a line that
-    leaves its own `◂ prev` cell; each next a filled head at the left end (`◂ prev`) of the
+    an open arrowhead at the right end (`next ►`) of the row it points at, on a line that
+    leaves its own `◄ prev` cell; each next a filled head at the left end (`◄ prev`) of the
     row it points at; the two lines never merge."""
     if drawn_by == "Stepper":
         with kp.record() as rec:
@@ -118,7 +119,7 @@ def test_prev_is_an_arrow_from_the_prev_cell_distinct_from_next_in_a_two_item_ri
         q = _two_ring(heap)
         svg = widgets.render_svg(heap.snapshot(), legend=False)
     boxes = node_boxes(svg)
-    rows = {round(y) for t, x, y in texts(svg) if t in ("◂ prev", "next ▸")}
+    rows = {round(y) for t, x, y in texts(svg) if t in ("◄ prev", "next ►")}
     links = [e for e in edge_shapes(svg) if re.match(r"obj_\w+:e->obj_\w+:w$",
                                                       e["title"].replace("&#45;&gt;", "->"))]
     assert len(links) == 2
@@ -130,7 +131,7 @@ def test_prev_is_an_arrow_from_the_prev_cell_distinct_from_next_in_a_two_item_ri
         # the prev head (open) at the right end of the tail object's links row
         assert abs(open_at[0] - boxes[tail][2]) < 14, (open_at, boxes[tail])
         # the next head (filled) at the left end of the head object's links row, which is
-        # where the head object's own prev leaves (its `◂ prev` cell)
+        # where the head object's own prev leaves (its `◄ prev` cell)
         assert abs(filled_at[0] - boxes[head][0]) < 14, (filled_at, boxes[head])
         for at in (open_at, filled_at):
             assert min(abs(at[1] - y) for y in rows) < 14, (at, rows)
@@ -185,7 +186,8 @@ def test_node_names_are_stable_across_snapshots(heap):
     q.push_back(a)
     extra = kp.Arc.new(5, kp.GFP_KERNEL)
     two = names(widgets.to_dot(heap.snapshot()).source)
-    stable = {f"obj_{keep.address:x}", "h_keep", "list_q"}
+    here = "test_node_names_are_stable_across_snapshots"    # the handles' Python frame
+    stable = {f"obj_{keep.address:x}", node_id("h", f"{here}/keep"), node_id("list", f"{here}/q")}
     assert stable <= one and stable <= two
     assert f"obj_{extra.address:x}" in two - one
 
@@ -247,13 +249,14 @@ def test_a_live_cursor_is_drawn_on_its_list(heap):
     q = kp.List(Node)
     for n in range(2):
         q.push_back(kp.ListArc.new(Node(n), kp.GFP_KERNEL))
-    assert "cursor" not in widgets.to_dot(heap.snapshot()).source
+    assert "cursor: " not in widgets.to_dot(heap.snapshot()).source
     c = q.cursor_front()
     c.move_next()
     second = heap.snapshot().list("q").items[1]
     assert heap.snapshot().list("q").cursor == (second,)
     source = widgets.to_dot(heap.snapshot()).source
-    assert f"list_q:c:e -> obj_{second:x}:p0:w" in source
+    q_node = node_id("list", "test_a_live_cursor_is_drawn_on_its_list/q")   # a local `q`
+    assert f"{q_node}:c:e -> obj_{second:x}:p0:w" in source
     c.move_next()
     assert "cursor: at the back" in widgets.to_dot(heap.snapshot()).source
 
@@ -281,7 +284,7 @@ def test_the_race_picture_marks_each_broken_link_in_the_problem_colour(broken_he
     assert svg.count(f'stroke="{PROBLEM.lower()}" stroke-width="3"') == 4
     assert any("two lists with the same ID 0" in c for c in cells)
     shown = " ".join(t for t, _, _ in texts(svg))
-    assert "heap.check() fails" in shown and "✗4" in shown
+    assert "heap.check() fails" in shown and "×4" in shown
     assert "List&lt;Node, 0&gt; left and List&lt;Node, 0&gt; right" not in shown
     assert "List<Node, 0> left and List<Node, 0> right" in shown
 
@@ -310,7 +313,7 @@ def test_a_list_whose_first_is_unlinked_marks_its_first_pointer(broken_heap):
     kp.unchecked.remove(b, item)
     source = widgets.to_dot(broken_heap.snapshot()).source
     head = source.split("list_a [")[1].split("]")[0]
-    assert f'PORT="f"' in head and f'COLOR="{PROBLEM}"' in head and "✗" in head
+    assert f'PORT="f"' in head and f'COLOR="{PROBLEM}"' in head and "×" in head
     assert re.search(rf'list_a:f:e -> obj_\w+:p0:w \[color="{PROBLEM}"', source)
 
 
@@ -320,9 +323,9 @@ def test_problems_caption_names_every_problem_with_its_mark_number(broken_heap):
     assert problems_caption(broken_heap.snapshot()) == ""
     rec, _ = race_recording()
     text = problems_caption(rec.frames[-1].snapshot)
-    assert text.startswith("heap.check() fails: ✗1 ")
+    assert text.startswith("heap.check() fails: ×1 ")
     for n in range(1, 5):
-        assert f"✗{n} " in text
+        assert f"×{n} " in text
     assert "ffff8880…1000" in text and "0xffff888000001000" not in text
     assert "left and List<Node, 0> right" in text
 
@@ -357,4 +360,4 @@ def test_marked_dot_source_is_the_same_in_every_process_and_hash_seed():
                               capture_output=True, text=True, check=True)
         outputs.add(done.stdout)
     (source,) = outputs
-    assert "✗4" in source
+    assert "×4" in source

@@ -58,8 +58,8 @@ def test_panels_show_source_line_and_current_event(rec):
     event = rec.frames[5].event
     assert event.op in s._title.value
     assert "q.push_back(a)" in s._source.value and "→" in s._source.value
-    assert "▶" in s._log.value and event.op in s._log.value.split("▶")[1]
-    assert s._graph.value == widgets.render.fit(s.svg(5))
+    assert "►" in s._log.value and event.op in s._log.value.split("►")[1]
+    assert s._graph.value == widgets.render.fit(s.drawing.picture(5))
 
 
 def test_play_and_speed_controls_exist(rec):
@@ -73,11 +73,13 @@ def test_frames_are_rendered_once(rec, monkeypatch):
     SVG cache emptied."""
     s = widgets.Stepper(rec)
     svgs = [s.svg(i) for i in range(len(s))]
+    pictures = [s.drawing.picture(i) for i in range(len(s))]
     render_mod._CACHE.clear()
     monkeypatch.setattr(render_mod, "run", lambda *a, **k: pytest.fail("dot ran"))
     for i in reversed(range(len(s))):
         s.index = i
         assert s.svg() == svgs[i]
+        assert s._graph.value == widgets.render.fit(pictures[i])
 
 
 def test_layout_is_stable_between_consecutive_frames(rec):
@@ -99,12 +101,114 @@ def test_empty_recording_shows_a_message(heap):
     assert s.svg() == "" and "no frames" in s._title.value
 
 
-def test_trace_cell_records_one_frame_per_changing_statement(heap):
+def test_trace_cell_records_one_frame_per_executed_line_that_changed_the_heap(heap):
+    """Like Python Tutor: a loop's body is a step each time it runs."""
     ns = {"kp": kp}
     rec = widgets.trace_cell("a = kp.Arc.new(1, kp.GFP_KERNEL)\nn = 3\nb = a.clone()\n"
                              "for i in range(n):\n    kp.drop(a.clone())\n", ns)
-    assert [f.event.op for f in rec.frames] == ["Arc::new", "Arc::clone", "Arc::drop"]
+    assert [f.event.op for f in rec.frames] == ["Arc::new", "Arc::clone"] + ["Arc::drop"] * 3
+    assert [f.event.location.line for f in rec.frames] == [1, 3, 5, 5, 5]
     assert [h.label for h in rec.frames[1].snapshot.handles] == ["a", "b"]
+
+
+CELL = "/tmp/ipykernel_4242/{}.py"      # where IPython keeps a notebook's cells
+
+
+def _define(ns, source, cell):
+    """Run `source` as notebook cell number `cell` (its functions count as the notebook's)."""
+    import linecache
+
+    path = CELL.format(cell)
+    linecache.cache[path] = (len(source), None, source.splitlines(True), path)
+    exec(compile(source, path, "exec"), ns)
+    return path
+
+
+def test_trace_cell_steps_into_the_notebooks_own_functions(heap):
+    """A call to a function the notebook defined is traced line by line, each of its
+    lines a frame, its variables drawn in a stack frame of its own."""
+    ns = {"kp": kp}
+    _define(ns, "def share(x):\n    a = x.clone()\n    b = a.clone()\n    a.drop()\n"
+                "    return b\n", 1)
+    rec = widgets.trace_cell("a = kp.Arc.new(1, kp.GFP_KERNEL)\nc = share(a)\nc.drop()\n", ns,
+                             filename=CELL.format(2))
+    steps = [(f.event.op, f.event.location.line) for f in rec.frames]
+    assert steps == [("Arc::new", 1), ("Arc::clone", 2), ("Arc::clone", 3), ("Arc::drop", 4),
+                     ("Arc::drop", 3)]
+    inside = rec.frames[2].snapshot
+    assert {(h.frame, h.label) for h in inside.handles} == {("share", "x"), ("share", "a"),
+                                                             ("share", "b")}
+    after = rec.frames[-1].snapshot
+    assert {(h.frame, h.label) for h in after.handles} == {("", "a"), ("", "c")}
+    s = widgets.Stepper(rec)
+    s.index = 2
+    assert "in share()" in s.drawing.dot_source(2)
+    assert "b = a.clone()" in s._source.value
+
+
+def test_a_local_a_and_a_global_a_are_two_boxes_named_by_frame(heap):
+    """Behaviour of pictures: two handles with one name in two Python frames (a function's
+    local `a`, the notebook's global `a`) are two boxes, each in its frame's cluster."""
+    ns = {"kp": kp}
+    _define(ns, "def make():\n    a = kp.Arc.new(2, kp.GFP_KERNEL)\n    return a\n", 3)
+    rec = widgets.trace_cell("a = kp.Arc.new(1, kp.GFP_KERNEL)\nb = make()\n", ns,
+                             filename=CELL.format(4))
+    inside = rec.frames[1].snapshot
+    named_a = sorted((h.frame, hex(h.target)) for h in inside.handles if h.label == "a")
+    assert [frame for frame, _ in named_a] == ["", "make"]
+    assert named_a[0][1] != named_a[1][1]
+    scene = widgets.Stepper(rec).drawing.scene(1)
+    boxes = [n for n in scene.nodes if n.startswith("h_") and n.endswith("a")]
+    assert len(boxes) == 2
+    clusters = {scene.nodes[n][0] for n in boxes}
+    assert len(clusters) == 2 and "cluster_stack" in clusters
+
+
+def test_controls_are_compact_with_tooltips(rec):
+    """Four short buttons (no text to cut), each saying what it does in its tooltip."""
+    s = widgets.Stepper(rec)
+    assert [b.description for b in s._buttons] == ["«", "‹", "›", "»"]
+    assert [b.tooltip.split(" (")[0] for b in s._buttons] == [
+        "first step", "previous step", "next step", "last step"]
+
+
+def test_whole_heap_toggle_draws_what_focus_leaves_out(heap):
+    from _list_types import Job
+
+    old = kp.Arc.new(Job(99), kp.GFP_KERNEL)        # an earlier section's object
+    with kp.record() as rec:
+        a = kp.Arc.new(Job(1), kp.GFP_KERNEL)
+        b = a.clone()
+    s = widgets.Stepper(rec)
+    assert s.focus and f"{old.address:x}" not in s.drawing.dot_source(1)
+    s._whole.value = True                            # the tick box
+    assert not s.focus and f"{old.address:x}" in s.drawing.dot_source(1)
+    assert f"{old.address:x}" in s._graph.value
+    assert f"{old.address:x}" not in widgets.Stepper(rec).svg(1)
+    assert f"{old.address:x}" in widgets.Stepper(rec, focus=False).svg(1)
+
+
+def test_code_and_log_sit_beside_a_picture_that_fits_beside_them(heap):
+    with kp.record() as rec:
+        a = kp.Arc.new(1, kp.GFP_KERNEL)
+        b = a.clone()
+    s = widgets.Stepper(rec)
+    assert s.drawing.beside
+    assert s._body.children == (s._picture, s._side)
+    assert s._side.children == (s._source, s._log)
+    assert s._body.layout.flex_flow == "row wrap"
+
+
+def test_a_picture_too_wide_to_share_the_width_gets_the_code_above_it(heap):
+    from kernelptr import binder
+
+    t = binder.Thread("t1")
+    work = binder.arc_try_new(binder.DeliverCode("BR_NOOP"))
+    with kp.record() as rec:
+        t.push_work(work)           # a fat pointer, a wide vtable, a wide list head
+    s = widgets.Stepper(rec)
+    assert not s.drawing.beside
+    assert s._body.children == (s._source, s._picture, s._log)
 
 
 def test_trace_cell_keeps_frames_before_an_error(heap):

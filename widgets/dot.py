@@ -37,7 +37,23 @@ _EDGE_STYLE = {    # handle kind -> edge attributes
 
 def cluster_title(cluster: str) -> str:
     """The title text of one of the clusters (`stack frame (your variables)`, ...)."""
-    return _CLUSTERS[cluster]["label"]
+    return _cluster_attrs(cluster)["label"]
+
+
+_FRAME = "cluster_frame_"
+
+
+def frame_cluster(frame: str) -> str:
+    """The cluster of the handles of Python frame `frame` (`""`: module level, the stack
+    frame cluster; else one cluster per active function call, as Python Tutor draws)."""
+    return _STACK if not frame else _FRAME + frame.encode("utf-8").hex()
+
+
+def _cluster_attrs(cluster: str) -> dict:
+    if cluster.startswith(_FRAME):
+        name = bytes.fromhex(cluster[len(_FRAME):]).decode("utf-8")
+        return dict(_CLUSTERS[_STACK], label=f"in {name}()")
+    return _CLUSTERS[cluster]
 
 
 @dataclass
@@ -52,6 +68,9 @@ class Scene:
     edges: list = field(default_factory=list)      # (tail, head, attrs)
     caption: str = ""                              # HTML above the legend (escaped text)
     legend: bool = True
+    attrs: dict = field(default_factory=dict)      # graph attributes over the defaults
+    legend_columns: int = 5                        # legend entries per row
+    ranks: list = field(default_factory=list)      # (cluster, [names]) drawn at one rank
 
     def node(self, name, cluster, **attrs):
         self.nodes[name] = (cluster, attrs)
@@ -63,11 +82,12 @@ class Scene:
         """The graph; with `positions` ({node: (x, y)} in points) and `boxes` ({cluster: bb})
         it is a pinned graph for `neato -n2` instead of a graph for `dot` to lay out."""
         g = graphviz.Digraph("heap")
-        g.attr(rankdir="LR", nodesep="0.35", ranksep="0.9", fontname=FONT,
-               fontsize=str(FONT_SIZE), pad="0.3", bgcolor="white", outputorder="edgesfirst")
-        label = _graph_label(self.caption, self.legend)
+        g.attr(**{**dict(rankdir="LR", nodesep="0.35", ranksep="0.9", fontname=FONT,
+                         fontsize=str(FONT_SIZE), pad="0.3", bgcolor="white",
+                         outputorder="edgesfirst"), **self.attrs})
+        label = _graph_label(self.caption, self.legend, self.legend_columns)
         if label:
-            g.attr(label=label, labelloc="b", labeljust="l")
+            g.attr(label=label, labelloc=self.attrs.get("labelloc", "b"), labeljust="l")
         if positions is not None:
             g.attr(splines="true")
         g.attr("node", shape="plaintext", fontname=FONT, fontsize=str(FONT_SIZE), margin="0")
@@ -79,6 +99,9 @@ class Scene:
                     continue
                 attrs = dict(attrs, pos="%.2f,%.2f!" % positions[name])
             by_cluster.setdefault(cluster, []).append((name, attrs))
+        ranks: dict = {}
+        for cluster, names in (self.ranks if positions is None else ()):
+            ranks.setdefault(cluster, []).append(names)
         for cluster, members in by_cluster.items():
             if cluster is None:
                 for name, attrs in members:
@@ -86,12 +109,17 @@ class Scene:
                 continue
             with g.subgraph(name=cluster) as sub:
                 sub.attr(fontname=FONT, fontsize=str(FONT_SIZE), labeljust="l",
-                         **_CLUSTERS[cluster])
+                         **_cluster_attrs(cluster))
                 if boxes and cluster in boxes:
                     # neato -n2 misplaces cluster labels: the title is a pinned node instead.
                     sub.attr(bb=boxes[cluster], label="")
                 for name, attrs in members:
                     sub.node(name, **attrs)
+                for names in ranks.get(cluster, ()):
+                    with sub.subgraph() as same:
+                        same.attr(rank="same")
+                        for name in names:
+                            same.node(name)
         for tail, head, attrs in self.edges:
             if positions is not None and (_base(tail) not in positions
                                           or _base(head) not in positions):
@@ -113,7 +141,7 @@ def to_dot(snapshot, previous=None, *, legend: bool = True, caption: str = "", r
     nodes with `first`, `next` and `prev` edges in their ID's colour; vtables live in `.rodata`.
 
     What broke (`snapshot.problems`, the records behind `heap.problems()`) is drawn on the
-    link or cell concerned in `widgets.style.PROBLEM` with "✗n", the sentence as tooltip,
+    link or cell concerned in `widgets.style.PROBLEM` with "×n", the sentence as tooltip,
     and a numbered line under the caption. `caption` is text (escaped here, wrapped, cut
     at `widgets.escape.CAPTION_LIMIT` characters).
 
@@ -179,8 +207,8 @@ class _Before:
     def __init__(self, previous):
         self.any = previous is not None
         self.objects = {o.address: o for o in previous.objects} if previous else {}
-        self.handles = {h.label: h for h in previous.handles} if previous else {}
-        self.lists = {x.label: x for x in previous.lists} if previous else {}
+        self.handles = {h.key: h for h in previous.handles} if previous else {}
+        self.lists = {x.key: x for x in previous.lists} if previous else {}
         self.raws = {r.label: r for r in previous.raw_pointers} if previous else {}
 
     def changed(self, table, key, value) -> bool:
@@ -203,10 +231,16 @@ def _obj_in(elision, address, port="hdr", compass="w"):
     return elision.endpoint(address, port, compass)
 
 
+def _named(prefix, thing) -> str:
+    """The node of a handle or list: by its label, and its Python frame when not global."""
+    frame = getattr(thing, "frame", "")
+    return node_id(prefix, f"{frame}/{thing.label}" if frame else thing.label)
+
+
 def _handle(scene, h, before, elision, name=None):
-    name = name or node_id("h", h.label)
+    name = name or _named("h", h)
     live = h.state == "live"
-    changed = before.changed("handles", h.label, h)
+    changed = before.changed("handles", h.key, h)
     title = f"<B>{html(h.label)}</B>: {html(h.type_str)}"
     colour = id_colour(h.id) if h.kind == "ListArc" else "black"
     if not live:
@@ -218,7 +252,7 @@ def _handle(scene, h, before, elision, name=None):
                 f'<TR><TD PORT="d"{border}>data</TD><TD PORT="v"{border}>vtable</TD></TR>')
     else:
         rows = f'<TR><TD PORT="d"{border}{_bg(changed)}>{title}</TD></TR>'
-    scene.node(name, _STACK, label=f"<{_TABLE}{rows}</TABLE>>")
+    scene.node(name, frame_cluster(h.frame), label=f"<{_TABLE}{rows}</TABLE>>")
     if not live or h.target is None:
         return
     style = dict(_EDGE_STYLE.get(h.kind, _EDGE_STYLE["Arc"]))
@@ -256,9 +290,9 @@ def _links_in(elision, address, i, compass="w"):
 
 
 def _list(scene, lst, before, elision, marks):
-    name = node_id("list", lst.label)
+    name = _named("list", lst)
     colour = id_colour(lst.id)
-    changed = before.changed("lists", lst.label, lst)
+    changed = before.changed("lists", lst.key, lst)
     title = f"<B>{html(lst.label)}</B>: List&lt;{html(lst.type_name)}, {lst.id}&gt;"
     first = "first" if lst.items else "first: null"
     if lst.dropped:
@@ -269,9 +303,9 @@ def _list(scene, lst, before, elision, marks):
     cursor = lst.cursor if not lst.dropped else ()
     if cursor:
         # A cursor sits between two items; it is drawn pointing at the item after it.
-        where = "cursor: next ▸" if cursor[0] is not None else "cursor: at the back"
+        where = "cursor: next ►" if cursor[0] is not None else "cursor: at the back"
         rows += f'<TR><TD PORT="c" COLOR="{colour}"><I>{where}</I></TD></TR>'
-    scene.node(name, _STACK, label=f"<{_TABLE}{rows}</TABLE>>")
+    scene.node(name, frame_cluster(lst.frame), label=f"<{_TABLE}{rows}</TABLE>>")
     if lst.items and not lst.dropped:
         # the cell it leaves says `first`
         scene.edge(f"{name}:f:e", _links_in(elision, lst.items[0], lst.id),
@@ -298,7 +332,7 @@ def _links(scene, snapshot, elision, marks):
     line with two different heads, also in a two-item ring, and a `prev` that disagrees with
     its neighbour's `next` stands out as a line of its own (dashed, open head, leaving the
     left side of its `prev` cell). An elided run of items is one "… N more …" node on the
-    ring. A pointer a problem concerns is drawn in the problem colour with its "✗n" and its
+    ring. A pointer a problem concerns is drawn in the problem colour with its "×n" and its
     sentence as tooltip.
     """
     firsts = {(lst.id, lst.items[0]) for lst in snapshot.lists if lst.items}
@@ -432,8 +466,8 @@ def _id_rows(o, i, diff, grey, at):
         prev, nxt = o.links[i]
         ch = _bg(diff("links", i))
         linked = prev is not None or nxt is not None
-        p_text = "◂ prev" if prev is not None else "prev: null"
-        n_text = "next ▸" if nxt is not None else "next: null"
+        p_text = "◄ prev" if prev is not None else "prev: null"
+        n_text = "next ►" if nxt is not None else "next: null"
         name = f'<FONT COLOR="{colour}"><B>links[{i}]</B></FONT>' if linked else f"links[{i}]"
         rows.append(f'<TR>{_cell(_grey(p_text, grey or prev is None), port=f"p{i}", bg=ch, mark=at(f"p{i}"))}'
                     f'{_cell(_grey(name, grey), port=f"l{i}", bg=ch, mark=at(f"l{i}"))}'
@@ -497,14 +531,14 @@ def _place(p):
 
 def _cell(content, *, port=None, colspan=None, bg="", border="", mark=()):
     """One table cell; a cell a problem concerns gets the problem colour (a thick border,
-    a pale violet fill unless it is highlighted as changed, "✗n" before its text, and the
+    a pale violet fill unless it is highlighted as changed, "×n" before its text, and the
     problem's sentence as its tooltip)."""
     attrs = f' PORT="{port}"' if port else ""
     attrs += f' COLSPAN="{colspan}"' if colspan else ""
     if mark:
         numbers = ",".join(str(n) for n, _ in mark)
         tip = "&#10;".join(html(text, 300) for _, text in mark)
-        content = f'<FONT COLOR="{PROBLEM}"><B>✗{numbers}</B></FONT>&#160;{content}'
+        content = f'<FONT COLOR="{PROBLEM}"><B>×{numbers}</B></FONT>&#160;{content}'
         attrs += (bg or f' BGCOLOR="{PROBLEM_BG}"') + f' COLOR="{PROBLEM}" BORDER="3"'
         attrs += f' HREF="#kp-problems" TOOLTIP="{tip}"'
     else:
@@ -513,13 +547,13 @@ def _cell(content, *, port=None, colspan=None, bg="", border="", mark=()):
 
 
 def _marked(attrs: dict, mark) -> dict:
-    """Edge `attrs` drawn in the problem colour, thicker, with "✗n" at its tail and the
+    """Edge `attrs` drawn in the problem colour, thicker, with "×n" at its tail and the
     problem's sentence as its tooltip, when `mark` lists problems about it."""
     if not mark:
         return attrs
     numbers = ",".join(str(n) for n, _ in mark)
     return dict(attrs, color=PROBLEM, penwidth="3.2", fontcolor=PROBLEM,
-                taillabel=f"<<B>✗{numbers}</B>>",
+                taillabel=f"<<B>×{numbers}</B>>",
                 tooltip=_tooltip("\n".join(text for _, text in mark)))
 
 
@@ -544,12 +578,12 @@ def problems_caption(snapshot) -> str:
     >>> snap = kp.Snapshot(1, problems=(kp.Problem("x @0xffff888000001040: next -> null",
     ...                                             "link"),))
     >>> problems_caption(snap)
-    'heap.check() fails: ✗1 x @ffff8880…1040: next -> null'
+    'heap.check() fails: ×1 x @ffff8880…1040: next -> null'
     """
     numbered = _Marks(snapshot).numbered
     if not numbered:
         return ""
-    return "heap.check() fails: " + " ".join(f"✗{n} {_short(p.text)}" for n, p in numbered)
+    return "heap.check() fails: " + " ".join(f"×{n} {_short(p.text)}" for n, p in numbered)
 
 
 def _caption_html(caption: str, marks) -> str:
@@ -559,11 +593,11 @@ def _caption_html(caption: str, marks) -> str:
     parts = [f"<B>{caption_html(caption)}</B>"] if caption else []
     if marks.numbered:
         lines = [f'<FONT COLOR="{PROBLEM}"><B>heap.check() fails</B>: an invariant is broken '
-                 "(each ✗ on the picture; hover it for the sentence)</FONT>"]
+                 "(each × on the picture; hover it for the sentence)</FONT>"]
         for n, p in marks.numbered:
             wrapped = wrap(_short(p.text), 96)
             text = '<BR ALIGN="LEFT"/>&#160;&#160;&#160;&#160;'.join(html(w, 0) for w in wrapped)
-            lines.append(f'<FONT COLOR="{PROBLEM}"><B>✗{n}</B></FONT>&#160;{text}')
+            lines.append(f'<FONT COLOR="{PROBLEM}"><B>×{n}</B></FONT>&#160;{text}')
         parts.append('<BR ALIGN="LEFT"/>'.join(lines) + '<BR ALIGN="LEFT"/>')
     return "<BR/>".join(parts)
 
@@ -591,30 +625,39 @@ def _banner(snapshot):
     return f"<{_TABLE}{''.join(rows)}</TABLE>>"
 
 
-def _graph_label(caption, legend):
+def _graph_label(caption, legend, columns=5):
     rows = []
     if caption:
-        rows.append(f'<TR><TD ALIGN="LEFT" COLSPAN="5" ID="kp-problems">{caption}</TD></TR>')
+        rows.append(f'<TR><TD ALIGN="LEFT" COLSPAN="{columns}" BALIGN="LEFT" '
+                    f'ID="kp-problems">{caption}</TD></TR>')
     if legend:
-        rows.append(_LEGEND)
+        rows.extend(_legend_rows(columns))
     if not rows:
         return ""
     return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="3">{"".join(rows)}</TABLE>>'
 
 
-_LEGEND = (
-    '<TR><TD ALIGN="LEFT">━━ Arc (owns a count)</TD>'
-    '<TD ALIGN="LEFT">╍╍ ArcBorrow (borrows)</TD>'
-    '<TD ALIGN="LEFT"><B>▬▬ UniqueArc</B>&#160;(only owner)</TD>'
-    '<TD ALIGN="LEFT">┈┈ raw pointer (*const T)</TD>'
-    f'<TD ALIGN="LEFT"><FONT COLOR="{id_colour(0)}">━━ ID 0</FONT>&#160;'
-    f'<FONT COLOR="{id_colour(1)}">━━ ID 1</FONT>: ListArc, first, next ▶, prev ▷'
-    '</TD></TR>'
-    f'<TR><TD ALIGN="LEFT" BGCOLOR="{CHANGED}">changed since last step</TD>'
-    f'<TD ALIGN="LEFT" BGCOLOR="{SATURATED}"><FONT COLOR="white">SATURATED refcount</FONT></TD>'
-    f'<TD ALIGN="LEFT"><FONT COLOR="{GREY}"><S>freed / moved</S></FONT></TD>'
-    f'<TD ALIGN="LEFT" BGCOLOR="{PROBLEM_BG}" COLOR="{PROBLEM}" BORDER="2">'
-    f'<FONT COLOR="{PROBLEM}"><B>✗</B> broken invariant</FONT></TD>'
-    '<TD ALIGN="LEFT">fat pointer: data | vtable&#160;&#160;&#160;'
-    'ffff8880…1040 = 0xffff888000001040</TD></TR>'
+#: The legend's entries in reading order: (the cell's graphviz attributes, its HTML-like
+#: text). Pictures lay them out in rows (`Scene.legend_columns`); widgets show them as HTML.
+LEGEND = (
+    ("", "── Arc (owns a count)"),
+    ("", "– – ArcBorrow (borrows)"),
+    ("", "<B>▬▬ UniqueArc</B>&#160;(only owner)"),
+    ("", "· · · raw pointer (*const T)"),
+    ("", f'<FONT COLOR="{id_colour(0)}">── ID 0</FONT>&#160;'
+         f'<FONT COLOR="{id_colour(1)}">── ID 1</FONT>: ListArc, first, next ► (filled head), prev (open head)'),
+    (f'BGCOLOR="{CHANGED}"', "changed since last step"),
+    (f'BGCOLOR="{SATURATED}"', '<FONT COLOR="white">SATURATED refcount</FONT>'),
+    ("", f'<FONT COLOR="{GREY}"><S>freed / moved</S></FONT>'),
+    (f'BGCOLOR="{PROBLEM_BG}" COLOR="{PROBLEM}" BORDER="2"',
+     f'<FONT COLOR="{PROBLEM}"><B>×</B> broken invariant</FONT>'),
+    ("", "fat pointer: data | vtable"),
+    ("", "ffff8880…1040 = 0xffff888000001040"),
 )
+
+
+def _legend_rows(columns: int) -> list:
+    cells = [f'<TD ALIGN="LEFT"{" " + attrs if attrs else ""}>{text}</TD>'
+             for attrs, text in LEGEND]
+    return ["<TR>" + "".join(cells[i:i + columns]) + "</TR>"
+            for i in range(0, len(cells), columns)]

@@ -9,8 +9,6 @@ import re
 from pathlib import Path
 
 from .backend import IN_BROWSER, NeedsDesktop
-from .panels import caption, log_html, source_html
-from .render import fit
 
 __all__ = ["save_svgs", "save_pngs", "save_gif", "to_html", "inline_svg", "align_png"]
 
@@ -99,20 +97,15 @@ def inline_svg(svg: str) -> str:
 
 
 def to_html(stepper, path, title: str = "kernelptr trace") -> Path:
-    """One self-contained HTML file: every frame's SVG inline, its own step controls
-    (buttons, slider, play) and keyboard arrows; no network reference of any kind.
-    `page.html#step-9` opens at step 9 (for links from slides)."""
-    rec = stepper.recording
-    frames = []
-    for i in range(len(stepper)):
-        frames.append(
-            f'<section class="frame" data-step="{i}" hidden>'
-            f'<h2>{_html.escape(caption(rec, i))}</h2><div class="body">'
-            f'<div class="graph">{fit(inline_svg(stepper.svg(i)))}</div>'
-            f'<div class="text">{source_html(rec, i)}</div>'
-            f'<div class="text">{log_html(rec, i)}</div></div></section>')
-    page = _PAGE.format(title=_html.escape(title), n=len(frames), last=max(len(frames) - 1, 0),
-                        frames="\n".join(frames), n_json=json.dumps(len(frames)))
+    """One self-contained HTML file: every frame (`widgets.filmstrip.frames_html`), its own
+    step controls (buttons, slider, play) and keyboard arrows; no network reference of any
+    kind. `page.html#step-9` opens at step 9 (for links from slides). Without its script the
+    page shows every frame, one after another."""
+    from .filmstrip import frames_html
+
+    n = len(stepper)
+    page = _PAGE.format(title=_html.escape(title), n=n, last=max(n - 1, 0),
+                        frames=frames_html(stepper), n_json=json.dumps(n))
     path = Path(path)
     # A lone surrogate in the learner's text (nothing else) cannot be UTF-8: written as \udXXX.
     path.write_text(page, encoding="utf-8", errors="backslashreplace")
@@ -125,9 +118,10 @@ _PAGE = """<!DOCTYPE html>
 body {{ font-family: Helvetica, Arial, sans-serif; margin: 1em; }}
 .controls {{ position: sticky; top: 0; background: white; padding: .4em 0; z-index: 1; }}
 .controls button {{ font-size: 16px; padding: .3em .8em; }}
-.body {{ display: grid; grid-template-columns: 1fr 1fr; gap: 1em; align-items: start; }}
-.graph {{ grid-column: 1 / span 2; }}
-.text {{ min-width: 0; }}
+.body {{ display: flex; flex-wrap: wrap; gap: 1em; align-items: flex-start; }}
+.graph {{ flex: 3 1 480px; min-width: 0; }}
+.graph svg {{ display: block; }}
+.text {{ flex: 1 1 260px; min-width: 0; }}
 h2 {{ font-size: 18px; }}
 </style></head>
 <body>

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+import base64
+import types
+from dataclasses import replace
+
 import ipywidgets as w
 
 import kernelptr as kp
 
-from .render import fit, render_svg
+from .arrange import choose, list_orders, width_budget
+from .dot import scene_of
+from .filmstrip import can_draw_png
+from .focus import Focus
+from .panels import legend_html
+from .render import fit, render
 
-__all__ = ["HeapView", "snapshot_in"]
+__all__ = ["HeapView", "snapshot_in", "VIEW_PX"]
+
+#: The width (CSS pixels) a HeapView's picture must fit with its text still 10 px tall: a
+#: JupyterLab output at 1280x800 with the file browser open.
+VIEW_PX = 840
 
 
 def snapshot_in(heap, namespace: dict):
@@ -27,6 +40,12 @@ class HeapView(w.VBox):
     thousand operations costs one `dot` run; elsewhere (scripts, tests, widget callbacks) it
     redraws when asked: `.svg()`, `.refresh()` or being displayed. `.close()` unsubscribes.
 
+    It draws the whole heap, or a part of it: `reach=["a", "q"]` draws what those handles,
+    lists or raw pointers reach (names not bound yet are skipped); `focus=True` draws only
+    what operations after the view was made touched, and what that reaches (earlier
+    sections' objects stay out of the picture). Long lists are wrapped into rows so the
+    picture fits a notebook output with text at least 10 px tall.
+
     >>> import kernelptr as kp, widgets
     >>> heap = kp.reset()
     >>> a = kp.Arc.new(1, kp.GFP_KERNEL)
@@ -37,38 +56,65 @@ class HeapView(w.VBox):
     >>> view.close()
     """
 
-    def __init__(self, heap=None, *, legend: bool = True):
+    def __init__(self, heap=None, *, legend: bool = True, focus: bool = False, reach=None,
+                 width_px: float = VIEW_PX):
         self.heap = heap if heap is not None else kp.current_heap()
         self._legend = legend
-        self._graph = w.HTML(layout=w.Layout(width="100%", overflow="auto"))
+        self._reach = [reach] if isinstance(reach, str) else list(reach or ())
+        self._width_px = width_px
+        self._graph = w.HTML(layout=w.Layout(width="100%", margin="0"))
+        self._graph.add_class("kp-graph")
         self._previous = None
         self._snapshot = None
         self._dirty = True
         self._svg = ""
+        self._scene = None
+        self._touched: set = set()
+        self._baseline = self.heap.snapshot() if focus else None
         self.renders = 0          # how many times the picture was redrawn (for the curious)
         self._unsubscribe = self.heap.subscribe(self._on_event)
         self._shell = _shell()
         if self._shell is not None:
             self._shell.events.register("post_run_cell", self._after_cell)
-        super().__init__([self._graph])
+        parts = [self._graph] + ([w.HTML(legend_html())] if legend else [])
+        super().__init__(parts, layout=w.Layout(width="100%", margin="0"))
+        self.add_class("kp-heapview")
         self.refresh()
 
     def _on_event(self, event) -> None:
         self._dirty = True        # cheap: the burst is drawn once, later
+        if self._baseline is not None:
+            self._touched.update(event.addresses)
 
     def _after_cell(self, result=None) -> None:
         if self._dirty:
             self.refresh(snapshot_in(self.heap, self._shell.user_ns))
 
+    def _scoped(self, snapshot):
+        """`snapshot` cut down to what this view is about (`reach`, `focus`)."""
+        if self._reach:
+            from .scale import reach
+
+            known = ({h.label for h in snapshot.handles} | {x.label for x in snapshot.lists}
+                     | {r.label for r in snapshot.raw_pointers})
+            snapshot = reach(snapshot, [x for x in self._reach if x in known])
+        if self._baseline is not None:
+            touched = types.SimpleNamespace(addresses=tuple(sorted(self._touched)), op="")
+            snapshot = Focus([snapshot], [touched], baseline=self._baseline).apply(snapshot)
+        return snapshot
+
     def refresh(self, snapshot=None) -> str:
         """Redraw now (from `snapshot`, else the heap as the caller's variables see it)."""
         if snapshot is None:
             snapshot = self.heap.snapshot()
+        snapshot = self._scoped(snapshot)
         if self._snapshot is not None and snapshot != self._snapshot:
             self._previous = self._snapshot
         self._snapshot = snapshot
         self._dirty = False
-        self._svg = render_svg(snapshot, self._previous, legend=self._legend)
+        scene = scene_of(snapshot, self._previous, legend=False)
+        _, self._scene, _, _ = choose(scene, list_orders([scene]), width_budget(self._width_px))
+        self._svg = render(self._scene.digraph().source)
         self._graph.value = fit(self._svg)
         self.renders += 1
         return self._svg
@@ -76,6 +122,17 @@ class HeapView(w.VBox):
     def svg(self) -> str:
         """The current picture as SVG text (redrawn first if an operation happened since)."""
         return self.refresh() if self._dirty else self._svg
+
+    def _static(self) -> dict:
+        """The current picture with its legend drawn in, as SVG and PNG, for whatever
+        cannot run the widget (JupyterLab shows only the PNG for an untrusted notebook)."""
+        self.svg()
+        scene = replace(self._scene, legend=self._legend, legend_columns=3)
+        source = scene.digraph().source
+        bundle = {"image/svg+xml": render(source)}
+        if can_draw_png():
+            bundle["image/png"] = base64.b64encode(render(source, "png")).decode("ascii")
+        return bundle
 
     def close(self) -> None:
         """Stop following the heap and close the widget."""
@@ -94,7 +151,7 @@ class HeapView(w.VBox):
         bundle = dict(bundle)
         if self._dirty and self._shell is not None:
             self.refresh(snapshot_in(self.heap, self._shell.user_ns))
-        bundle["image/svg+xml"] = self.svg()
+        bundle.update(self._static())
         bundle["text/plain"] = repr(self)
         return bundle
 

@@ -15,7 +15,8 @@ const MOVES = {ArrowLeft: "prev", ArrowRight: "next", Home: "first", End: "last"
 function render({ model, el }) {
   el.classList.add("kp-keys");
   el.textContent = model.get("hint");
-  el.style.cssText = "font-size:12px;color:#666;padding:2px 6px";
+  el.title = model.get("help");
+  el.style.cssText = "font-size:12px;color:#666;padding:2px 6px;margin-left:8px;white-space:nowrap";
   const activate = () => { window.__kpActiveStepper = el; };
   let box = null;
   const attach = () => {
@@ -52,7 +53,9 @@ class StepKeys(anywidget.AnyWidget):
     """
 
     _esm = _ESM
-    hint = traitlets.Unicode("⌨ click the picture, then ← → Home End").tag(sync=True)
+    hint = traitlets.Unicode("keys: ← →").tag(sync=True)
+    help = traitlets.Unicode("click the Stepper, then ← → step, Home and End jump to the "
+                             "first and last step").tag(sync=True)
 
     def __init__(self, on_move, **kwargs):
         super().__init__(**kwargs)

@@ -1,21 +1,65 @@
-"""The `%%kptrace` cell magic: run a cell statement by statement and step through it."""
+"""The `%%kptrace` cell magic: run a cell line by line, into the learner's own functions,
+and step through it like Python Tutor."""
 
 from __future__ import annotations
 
 import ast
+import re
+import sys
 
 import kernelptr as kp
+from kernelptr.snapshot import take
 
 from .heapview import snapshot_in
 
 __all__ = ["kptrace", "trace_cell", "load_ipython_extension"]
 
+#: Files that hold the learner's code: notebook cells (IPython names them after its kernel).
+_CELL_FILE = re.compile(r"(ipykernel_\d+|<ipython-input-)")
+#: How many of the learner's frames name handles in a picture (a recursion deeper than this
+#: shows its innermost calls).
+_DEPTH = 12
+
+
+class _LineTracer:
+    """A `sys.settrace` hook that stops at every line of the cell and of the functions the
+    notebook defined (code whose file is a notebook cell, or the traced cell itself), and
+    adds a frame after each line that changed the heap: its last event, and the heap with
+    every active call's variables, each named in its own Python frame."""
+
+    def __init__(self, heap, rec, filename: str):
+        self.heap, self.rec, self.filename = heap, rec, filename
+        self.events: list = []
+        self.done = 0           # events already in a frame
+
+    def wanted(self, code) -> bool:
+        path = code.co_filename
+        return path == self.filename or bool(_CELL_FILE.search(path))
+
+    def __call__(self, frame, event, arg):        # the global hook: a call starts
+        if event == "call" and self.wanted(frame.f_code):
+            return self.local
+        return None
+
+    def local(self, frame, event, arg):           # a line of learner code
+        if event in ("line", "return"):
+            # The previous line of this frame (or of the function it called) has finished.
+            self.flush(lambda: take(self.heap, frame, _DEPTH))
+        return self.local
+
+    def flush(self, snapshot) -> None:
+        if len(self.events) > self.done:
+            self.rec.frames.append(kp.Frame(self.events[-1], snapshot()))
+            self.done = len(self.events)
+
 
 def trace_cell(source: str, namespace: dict, heap=None, filename: str = "<kptrace>"):
-    """Run `source` one top-level statement at a time in `namespace`; return a `kp.Recording`
-    with one frame per statement that changed the heap (its last event, the heap after it).
+    """Run `source` in `namespace` line by line, like Python Tutor; return a `kp.Recording`
+    with one frame per executed line that changed the heap (its last event, the heap after
+    it). Calls to functions the notebook defined are traced line by line too, and each
+    active call's handles are drawn in a frame of their own (`HandleSnap.frame`).
 
-    Handles are labelled with the cell's variable names. If a statement raises, the frames so
+    Handles are labelled with their variables' names. If a statement raises, the frames so
     far are kept and the error is re-raised with the recording on it (`error.kp_recording`).
 
     >>> import kernelptr as kp
@@ -27,19 +71,24 @@ def trace_cell(source: str, namespace: dict, heap=None, filename: str = "<kptrac
     """
     heap = heap if heap is not None else kp.current_heap()
     rec = kp.Recording(heap)
-    events: list = []
-    unsubscribe = heap.subscribe(events.append)
+    rec.before = snapshot_in(heap, namespace)
+    tracer = _LineTracer(heap, rec, filename)
+    unsubscribe = heap.subscribe(tracer.events.append)
+    previous = sys.gettrace()
     try:
         for stmt in ast.parse(source, filename).body:
-            events.clear()
+            sys.settrace(tracer)
             try:
                 _run(stmt, namespace, filename)
             except BaseException as error:
-                _add(rec, events, heap, namespace)
+                sys.settrace(previous)
+                tracer.flush(lambda: snapshot_in(heap, namespace))
                 error.kp_recording = rec
                 raise
-            _add(rec, events, heap, namespace)
+            sys.settrace(previous)
+            tracer.flush(lambda: snapshot_in(heap, namespace))
     finally:
+        sys.settrace(previous)
         unsubscribe()
     return rec
 
@@ -52,13 +101,9 @@ def _run(stmt, namespace, filename):
     exec(code, namespace)
 
 
-def _add(rec, events, heap, namespace):
-    if events:
-        rec.frames.append(kp.Frame(events[-1], snapshot_in(heap, namespace)))
-
-
 def kptrace(line: str, cell: str):
-    """`%%kptrace`: run the cell line by line and show a Stepper over the frames."""
+    """`%%kptrace`: run the cell line by line (into the functions the notebook defined) and
+    show a Stepper over the frames."""
     from IPython import get_ipython
     from IPython.display import display
 

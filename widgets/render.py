@@ -47,22 +47,16 @@ def cache_info() -> dict:
 _SIZE = re.compile(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"')
 
 
-#: The smallest a picture may shrink to fit its container: below this, text gets too small
-#: to read on a projector, and the container scrolls sideways instead.
-MIN_SCALE = 0.7
-
-
 def fit(svg: str) -> str:
-    """`svg` made to shrink to the width of its container, but never below `MIN_SCALE` of
-    its natural size (nor above it), for notebook outputs and web pages; the aspect ratio
-    comes from its viewBox.
+    """`svg` made to shrink to the width of its container (never wider than its natural
+    size, never scrolling sideways), as a block with no gap above or below, for notebook
+    outputs and web pages; the aspect ratio comes from its viewBox. Pictures are arranged
+    beforehand (`widgets.arrange`) so that the shrunk text stays readable.
 
     >>> fit('<svg width="300pt" height="100pt" viewBox="0 0 300 100"></svg>')
-    '<svg width="100%" style="max-width:300pt;min-width:210pt;height:auto" viewBox="0 0 300 100"></svg>'
+    '<svg width="100%" style="max-width:300pt;height:auto;display:block" viewBox="0 0 300 100"></svg>'
     """
     def sized(m):
-        width = float(m.group(1))
-        return (f'<svg width="100%" style="max-width:{m.group(1)}pt;'
-                f'min-width:{width * MIN_SCALE:.0f}pt;height:auto"')
+        return f'<svg width="100%" style="max-width:{m.group(1)}pt;height:auto;display:block"'
 
     return _SIZE.sub(sized, svg, count=1)

@@ -22,7 +22,7 @@ FREED_BG = "#EEEEEE"
 #: Reserved for broken invariants (`heap.problems()`): a violet outside the Okabe-Ito set,
 #: chosen as the colour farthest (CIELAB distance >= 34) from every ID colour, the "changed"
 #: yellow, the saturated vermillion, grey, black and white under simulated protanopia,
-#: deuteranopia and tritanopia (Machado et al. 2009). Marks also carry a "✗n" and a thicker
+#: deuteranopia and tritanopia (Machado et al. 2009). Marks also carry a "×n" and a thicker
 #: line, so they never rely on colour alone.
 PROBLEM = "#7000E0"
 PROBLEM_BG = "#EEE2FD"   # the pale violet behind a cell a problem concerns
