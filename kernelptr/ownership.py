@@ -61,6 +61,9 @@ class Handle:
         label = label_of(self)
         return f"`{label}` ({self.type_str()})" if label else f"this {self.type_str()}"
 
+    #: How to keep another reference before a move (the fix of a use-after-move error).
+    _another_reference = "call .clone()"
+
     def type_str(self) -> str:
         """The Rust type of this handle, e.g. `Arc<Job>`."""
         return f"{self.kind}<{self._pointee_name()}>"
@@ -87,8 +90,8 @@ class Handle:
                 rule="a method that takes `self` by value consumes the handle; the old name "
                      "cannot be used afterwards",
                 rustc="error[E0382]: borrow of moved value",
-                fix="use the value the consuming call returned, or call .clone() before "
-                    "moving it if you need another reference",
+                fix=f"use the value the consuming call returned, or {self._another_reference} "
+                    "before moving it if you need another reference",
             )
         obj = self._obj
         if obj is not None and obj.freed:

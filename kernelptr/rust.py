@@ -1016,8 +1016,13 @@ def _field_type(cls, field) -> tuple[str, bool]:
         if not hasattr(special, "id"):           # a marker such as PhantomPinned
             return repr(special), True
         return f"{kind}<{special.id}>", True
+    from .struct import is_unpin
+
     ann = getattr(cls, "_kp_field_types", {}).get(field)
-    return _annotation_type(ann), False
+    # A field whose struct type is `!Unpin` (it holds links, a tracker, a lock...) is
+    # structurally pinned: `tracked_by` delegation and `<-` initialisation need it `#[pin]`.
+    pinned = getattr(ann, "_kp_struct", False) and not is_unpin(ann)
+    return _annotation_type(ann), bool(pinned)
 
 
 def _annotation_type(ann) -> str:

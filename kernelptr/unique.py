@@ -58,6 +58,8 @@ class UniqueArc(DerefHandle):
     """
 
     kind = "UniqueArc"
+    _another_reference = ("turn it into an Arc (kp.Arc.from_unique(u)) and clone that (a "
+                          "UniqueArc is never Clone)")
 
     def __init__(self, obj, *, pinned: bool = False, **kw):
         super().__init__(obj, **kw)

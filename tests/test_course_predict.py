@@ -58,3 +58,12 @@ def test_same_answer_reads_typed_numbers_and_names():
     assert same_answer(" List q ", "list q") and same_answer("[1, 2]", "[1, 2]")
     assert not same_answer("3", 4) and not same_answer(True, 1)
     assert same_answer("true", True) and same_answer("0x10", 16)
+
+
+def test_link_questions_read_as_a_sentence():
+    """The StepQuiz prompt ends with the quantity: "what is the item that `a`'s next
+    pointer (ID 0) points to?"."""
+    assert predict.next_of("a").describe() == \
+        "the item that `a`'s next pointer (ID 0) points to"
+    assert predict.prev_of("c", id=1).describe() == \
+        "the item that `c`'s prev pointer (ID 1) points to"

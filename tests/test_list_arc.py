@@ -325,3 +325,24 @@ def test_list_arc_pair_from_pin_unique_takes_the_pinned_unique_arc(heap):
     assert (a.id, b.id, a.refcount) == (0, 1, 2)
     with pytest.raises(kp.TypeMismatch, match="pair_from_unique"):
         kp.ListArc.pair_from_pin_unique(kp.UniqueArc.new(Job(2), kp.GFP_KERNEL))
+
+
+def test_use_after_push_suggests_clone_arc_never_clone(heap):
+    """A ListArc moved into a list: the fix names `clone_arc()` (behaviour 25: a ListArc is
+    never Clone), where a plain Arc's fix says `.clone()`."""
+    q = kp.List(Job, id=0)
+    la = kp.ListArc.new(Job(1), kp.GFP_KERNEL)
+    q.push_back(la)
+    with pytest.raises(kp.UseAfterMove) as moved:
+        la.n
+    assert "clone_arc()" in moved.value.fix and "never Clone" in moved.value.fix
+    a = kp.Arc.new(Job(2), kp.GFP_KERNEL)
+    a.drop()
+    with pytest.raises(kp.UseAfterMove) as dropped:
+        a.n
+    assert "call .clone()" in dropped.value.fix
+    u = kp.UniqueArc.new(Job(3), kp.GFP_KERNEL)
+    kp.Arc.from_unique(u)
+    with pytest.raises(kp.UseAfterMove) as converted:
+        u.n
+    assert "never Clone" in converted.value.fix

@@ -322,3 +322,34 @@ def test_a_finished_recording_keeps_no_handle_alive(heap):
     assert watched() is None        # forgotten (`core::mem::forget`): nothing holds it
     assert rec.rust(wrap=False).splitlines()[1] == "let b: Arc<Job> = a.clone();"
     assert heap.leaks()
+
+
+@kp.impl_list_arc_safe(id=0, tracked_by="tracker")
+@kp.struct
+class Payload:
+    what: str
+    tracker: kp.AtomicTracker[0]
+
+
+@kp.struct
+class Plain:
+    n: int
+
+
+@kp.impl_list_item(id=0, using="links")
+@kp.impl_list_arc_safe(id=0, tracked_by="wrapped")
+@kp.struct
+class Wrap:
+    links: kp.ListLinks[0]
+    wrapped: Payload
+    extra: Plain
+
+
+def test_rust_decl_pins_a_field_whose_struct_is_not_unpin():
+    """`tracked_by` delegates to a structurally pinned field (list/arc.rs checks it with
+    `assert_pinned!`): a field of a `!Unpin` struct type is `#[pin]`, one of an `Unpin`
+    struct type is not (the classes are module-level so that their string annotations
+    resolve)."""
+    decl = kp.rust_decl(Wrap)
+    assert "    #[pin]\n    wrapped: Payload,\n    extra: Plain,\n}" in decl
+    assert "impl ListArcSafe<0> for Wrap { tracked_by wrapped: Payload; }" in decl

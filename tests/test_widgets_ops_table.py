@@ -58,6 +58,8 @@ def test_the_picture_shows_itself_as_svg_in_a_notebook():
     bundle = _picture()._repr_mimebundle_()
     assert bundle["image/svg+xml"].lstrip().startswith("<?xml")
     assert bundle["text/plain"] == "Picture(C ops table of <RandomFile as FileOps>)"
+    # Notebooks show the HTML: the same picture, shrinking to the output's width.
+    assert '<svg width="100%"' in bundle["text/html"] and "max-width:" in bundle["text/html"]
     assert _picture().source == _picture().source     # deterministic
 
 
@@ -68,3 +70,24 @@ def test_hostile_names_in_an_ops_table_are_escaped():
     Impl = kp.impl_trait(Ops)(Impl)
     svg = widgets.draw_c_vtable(kp.c_vtable(Ops, Impl)).svg()
     assert "<script>" not in svg and "NULL" in svg
+
+
+@kp.impl_trait(FileOps)
+class QuietFile:
+    HAS_READ = False          # written in the impl: #[vtable] keeps it
+
+    def open(self):
+        return 0
+
+    def read(self, n):
+        return b"\0" * n
+
+
+def test_a_has_const_written_by_the_impl_shows_its_function_left_out_of_the_table():
+    """rust/macros/vtable.rs skips a `HAS_<NAME>` the impl declared: `read` exists, yet its
+    slot is NULL; the picture says so instead of claiming there is no `fn read`."""
+    table = kp.c_vtable(FileOps, QuietFile)
+    shown = " ".join(t for t, _, _ in texts(widgets.draw_c_vtable(table).svg()))
+    assert table.slots["read"] is None
+    assert "(written by the impl)" in shown and "not in the table" in shown
+    assert "no fn read" not in shown and "no fn write" in shown

@@ -56,9 +56,17 @@ def draw_c_vtable(table) -> Picture:
         port = node_id("m", name)
         const = f"HAS_{name.upper()}"
         if target is None:
-            rust.append(f'<TR><TD ALIGN="LEFT">const {html(const)}: bool = <B>false</B></TD>'
-                        f'<TD ALIGN="LEFT"><FONT COLOR="{GREY}"><I>no fn {html(name)}</I>'
-                        "</FONT></TD></TR>")
+            if name in vars(typ):
+                # `HAS_<NAME> = false` written in the impl itself: #[vtable] keeps it, so
+                # the function exists but the table never points at it.
+                said = (f"const {html(const)}: bool = <B>false</B> "
+                        f'<FONT COLOR="{GREY}"><I>(written by the impl)</I></FONT>')
+                fn = (f'<FONT COLOR="{GREY}">fn {html(name)}({html(_params(trait, name))})'
+                      "<I>, not in the table</I></FONT>")
+            else:
+                said = f"const {html(const)}: bool = <B>false</B>"
+                fn = f'<FONT COLOR="{GREY}"><I>no fn {html(name)}</I></FONT>'
+            rust.append(f'<TR><TD ALIGN="LEFT">{said}</TD><TD ALIGN="LEFT">{fn}</TD></TR>')
             result = table.defaults.get(name, table.EINVAL)
             errno = _ERRNO.get(result)
             said = f"-{errno} ({result})" if errno else str(result)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .render import render
+from .render import fit, render
 
 __all__ = ["Picture"]
 
@@ -31,7 +31,10 @@ class Picture:
         return render(self.source, "png")
 
     def _repr_mimebundle_(self, **kwargs):
-        return {"image/svg+xml": self.svg(), "text/plain": repr(self)}
+        """The SVG, plus the same SVG made to shrink to the output's width (`fit`) as HTML,
+        which notebooks prefer: a wide table fits beside the code instead of scrolling."""
+        svg = self.svg()
+        return {"text/html": fit(svg), "image/svg+xml": svg, "text/plain": repr(self)}
 
     def __repr__(self) -> str:
         return f"Picture({self.title})"

@@ -18,6 +18,7 @@ from .panels import (Narrator, caption_html, legend_html, log_html, printable, r
                      source_html)
 from .render import fit, render
 from .stable import StableLayout
+from .style import PROBLEM
 
 __all__ = ["Stepper", "Pictures", "PICTURE_PX", "FULL_PX"]
 
@@ -100,11 +101,14 @@ class Pictures:
         picture alone), `"strip"` (with its caption and Rust statement drawn in) or
         `"export"` (and the legend); `attrs` are extra graph attributes."""
         scene = self.scene(i)
-        if kind != _BARE:
+        if kind == _BARE:
+            # The page shows the caption and the broken invariants beside the picture; under
+            # it they would make frames of different heights, and the canvas (the first
+            # frame's) would cut them off.
+            scene = replace(scene, caption="")
+        else:
             width = self.layout.width
-            # The step's caption goes above whatever the picture already says under it.
-            said = f'<BR ALIGN="LEFT"/>{scene.caption}' if scene.caption else ""
-            scene = replace(scene, caption=self._caption(i, width) + said,
+            scene = replace(scene, caption=self._caption(i, width),
                             legend=self.legend and kind == _EXPORT,
                             legend_columns=5 if width >= 1000 else 3 if width >= 700 else 2)
         if kind == _STRIP:      # a filmstrip reads each caption before its picture
@@ -117,8 +121,15 @@ class Pictures:
         lines = [f"<B>{html(x, 0)}</B>" for x in textwrap.wrap(self.narrator.caption(i), chars)]
         rust = printable(rust_of(self.recording.frames[i].event))
         if rust:
-            lines += [f'Rust: <FONT FACE="monospace">{html(x, 0)}</FONT>'
-                      for x in textwrap.wrap(rust, chars - 6)]
+            # Monospace letters are wider than the caption's: wrap them sooner, and indent
+            # the continuation under the statement rather than repeating "Rust:".
+            parts = textwrap.wrap(rust, max(30, int(chars * 0.8) - 6))
+            lines += [("Rust: " if k == 0 else "&#160;" * 9) +
+                      f'<FONT FACE="monospace">{html(x, 0)}</FONT>' for k, x in enumerate(parts)]
+        problems = printable(self.problems_caption(i))
+        for n, part in enumerate(re.split(r" (?=×\d+ )", problems) if problems else []):
+            lines += [f'<FONT COLOR="{PROBLEM}">{"&#160;" * 4 if n and k else ""}{html(x, 0)}</FONT>'
+                      for k, x in enumerate(textwrap.wrap(part, chars - 4))]
         return lines
 
     def _caption(self, i: int, width: float) -> str:

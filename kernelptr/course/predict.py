@@ -152,12 +152,12 @@ class _Link(Quantity):
 
 
 class _Next(_Link):
-    what = "the item `{t}`'s next pointer (ID {id}) points to"
+    what = "the item that `{t}`'s next pointer (ID {id}) points to"
     side = 1
 
 
 class _Prev(_Link):
-    what = "the item `{t}`'s prev pointer (ID {id}) points to"
+    what = "the item that `{t}`'s prev pointer (ID {id}) points to"
     side = 0
 
 

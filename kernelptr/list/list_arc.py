@@ -131,6 +131,7 @@ class ListArc(DerefHandle):
     """
 
     kind = "ListArc"
+    _another_reference = "call .clone_arc() (a plain Arc: a ListArc is never Clone)"
 
     def __init__(self, obj, *, id: int = 0):
         super().__init__(obj)
