@@ -94,6 +94,7 @@ def test_a_second_stop_while_one_waits_interrupts_at_once(heap):
     assert not pending()
 
 
+@pytest.mark.host_only      # a second thread presses Stop: Pyodide has no threads
 def test_a_real_sigint_during_a_long_drop_waits_for_the_drop_to_finish(heap):
     """A real signal from another thread (the Stop button) lands inside `List::drop` of a
     long list: the list is still dropped completely before KeyboardInterrupt is raised."""
