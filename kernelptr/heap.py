@@ -229,11 +229,18 @@ class EventLog(deque):
     `Heap.EVENT_LOG_SIZE` are kept and a long run (a 100,000-item list) costs no memory per
     operation; `kp.record()` keeps every event of its block in its own frames.
 
-    >>> log = EventLog(maxlen=2); log.extend("abc"); list(log), log[-1]
-    (['b', 'c'], 'c')
+    >>> log = EventLog(maxlen=2); log.extend("abc"); log == ["b", "c"], log[-1]
+    (True, 'c')
     """
 
     __slots__ = ()
+    __hash__ = None
+
+    def __eq__(self, other) -> bool:
+        """Equal to a list (or tuple) of the same events, as `heap.events` used to be."""
+        if isinstance(other, (list, tuple)):
+            return list(self) == list(other)
+        return super().__eq__(other)
 
     def __repr__(self) -> str:
         return f"EventLog({list(self)!r})"

@@ -1,8 +1,8 @@
 """Stop pressed at every line: deliver a SIGINT while each model line is about to run.
 
 `interrupt_points(scenario)` runs one representative operation once per line the model
-executes for it; on run k the k-th model line is interrupted the way CPython interrupts a
-program: the current Python-level SIGINT handler is called with that frame (with Python's
+executes for it (or for an even spread of them, see `MOST`); on run k the k-th model line is
+interrupted the way CPython interrupts a program: the current Python-level SIGINT handler is called with that frame (with Python's
 default handler that raises `KeyboardInterrupt` right there; `raw=True` raises it from the
 trace function instead, bypassing any handler). After each run the heap must pass
 `heap.check()` and be either untouched or exactly as after an uninterrupted run.
@@ -246,6 +246,7 @@ def _run(setup, op, k: int | None, raw: bool):
         before = fingerprint(heap)
         stop = _Stop(k or 0, raw)
         interrupted, result = False, None
+        gc.disable()        # the garbage collector's finalizers run at no fixed line
         try:
             sys.settrace(stop)
             try:
@@ -257,7 +258,9 @@ def _run(setup, op, k: int | None, raw: bool):
         except KeyboardInterrupt:
             interrupted = True
         finally:
+            sys.settrace(None)      # also when the Stop was raised at the line above
             sys.setprofile(None)
+            gc.enable()
         gc.collect(1)     # the young generations hold what the run made
         after = fingerprint(heap)
         problems = heap.problems()
@@ -266,18 +269,29 @@ def _run(setup, op, k: int | None, raw: bool):
 
 
 def model_lines(name: str) -> int:
-    """How many model lines the scenario's operation executes."""
+    """How many model lines the scenario's operation executes (caches warm)."""
     setup, op = SCENARIOS[name]
+    _run(setup, op, None, False)
     return _run(setup, op, None, False)[5]
 
 
-def interrupt_points(name: str, *, raw: bool = False) -> list[Outcome]:
-    """Interrupt the scenario's operation at each of its model lines in turn."""
+#: KP_INTERRUPT_POINTS=0 interrupts every line; otherwise at most this many lines per
+#: operation, spread evenly from the first to the last (the default keeps the suite fast).
+MOST = int(os.environ.get("KP_INTERRUPT_POINTS", "150"))
+
+
+def interrupt_points(name: str, *, raw: bool = False, most: int | None = None) -> list[Outcome]:
+    """Interrupt the scenario's operation at each of its model lines in turn (or at `most`
+    of them, evenly spread, first and last included; 0 means every line)."""
     setup, op = SCENARIOS[name]
+    _run(setup, op, None, False)        # warm the caches a first run fills
     _, untouched, done, problems, _, n = _run(setup, op, None, False)
     assert not problems, problems
+    most = MOST if most is None else most
+    points = range(1, n + 1) if not most or n <= most else \
+        sorted({1 + round(i * (n - 1) / (most - 1)) for i in range(most)})
     outcomes = []
-    for k in range(1, n + 1):
+    for k in points:
         _, before, after, problems, interrupted, _ = _run(setup, op, k, raw)
         assert before == untouched
         state = "untouched" if after == untouched else "done" if after == done else "neither"
@@ -301,5 +315,6 @@ def run_interrupted(op, k: int):
     except KeyboardInterrupt:
         interrupted = True
     finally:
+        sys.settrace(previous)      # also when the Stop was raised at the line above
         sys.setprofile(None)
     return result, interrupted, stop.seen

@@ -1,7 +1,9 @@
 """Stop (Ctrl-C, KeyboardInterrupt) during a model operation: the operation finishes first.
 
-`_interrupts.interrupt_points` delivers a SIGINT at every line a representative operation
-executes; the heap must pass `heap.check()` and be untouched or completely changed.
+`_interrupts.interrupt_points` delivers a SIGINT at the lines a representative operation
+executes (150 evenly spread lines per operation by default, every line with
+KP_INTERRUPT_POINTS=0); the heap must pass `heap.check()` and be untouched or completely
+changed.
 """
 
 import _thread
