@@ -28,9 +28,18 @@ from .events import _MODEL_DIRS
 
 __all__ = ["protect", "pending"]
 
-_LIBRARY_DIRS = tuple(sorted({os.path.join(p, "") for key in ("stdlib", "platstdlib",
-                                                               "purelib", "platlib")
-                              if (p := sysconfig.get_paths().get(key))}))
+def _folder(path: str) -> str:
+    """`path` as a folder prefix (POSIX keeps a leading `//`, as Pyodide's sysconfig has)."""
+    path = os.path.normpath(path)
+    return os.path.join("/" + path.lstrip("/") if path.startswith("//") else path, "")
+
+
+#: The standard library (zipped in Pyodide) and installed packages.
+_LIBRARY_DIRS = tuple(sorted({_folder(p) for p in (
+    *(sysconfig.get_paths().get(key) for key in ("stdlib", "platstdlib", "purelib", "platlib")),
+    sys.prefix, sys.base_prefix, sys.exec_prefix, os.path.dirname(os.__file__),
+    *(p for p in sys.path if p.endswith((".zip", "site-packages", "lib-dynload"))))
+    if p and _folder(p) != os.sep}))
 _MODEL_MODULES = ("kernelptr", "widgets")
 _GENERATED = ("<string>", "<frozen", "<widgets>")    # dataclass methods, import machinery
 _state = {"pending": False, "previous": None}

@@ -58,13 +58,19 @@ def resume() -> None:
         return
     first, more = _panics[0], len(_panics) - 1
     _panics.clear()
-    if not more:
-        raise first
-    from .errors import Abort
+    try:
+        if not more:
+            raise first
+        from .errors import Abort
 
-    raise Abort(
-        f"a destructor raised {type(first).__name__} and {more} more panic(s) happened while "
-        "it unwound: Rust aborts the process when a destructor panics during unwinding",
-        rule="drop() must not panic; a panic while another one unwinds aborts (and the "
-             "kernel, built with panic=abort, already stops at the first panic)",
-        fix="make drop() infallible: no raise, no unwrap in a destructor") from first
+        raise Abort(
+            f"a destructor raised {type(first).__name__} and {more} more panic(s) happened "
+            "while it unwound: Rust aborts the process when a destructor panics during "
+            "unwinding",
+            rule="drop() must not panic; a panic while another one unwinds aborts (and the "
+                 "kernel, built with panic=abort, already stops at the first panic)",
+            fix="make drop() infallible: no raise, no unwrap in a destructor") from first
+    finally:
+        # No cycle (this frame -> `first` -> its traceback -> this frame) that would keep
+        # the handles in the traceback's frames alive until the next full collection.
+        del first
