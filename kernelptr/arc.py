@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from . import unwind
 from .deref import DerefHandle
-from .errors import TypeMismatch, UndefinedBehavior, UseAfterFree, UseAfterMove
-from .flags import Flags
+from .errors import AllocError, TypeMismatch, UndefinedBehavior, UseAfterFree, UseAfterMove
+from .flags import REQUIRED, Flags
 from .heap import HeapObject, current_heap
 from .ownership import drop_value
 from .raw import RawPtr
 from .rust import Code, Stmt, alloc_expr, implicit
+from .struct import is_struct
 from .types_ import arc_header, size_align_of, type_name_of
 
 __all__ = ["Arc", "allocate_arc_inner", "release", "count_text"]
@@ -19,16 +21,27 @@ def count_text(obj: HeapObject) -> str:
 
 
 def allocate_arc_inner(value, flags: Flags, what: str, *, uninit_type=None) -> HeapObject:
-    """Allocate an `ArcInner<T>` holding `value` with count 1 (raises, changing nothing, on
-    failure)."""
+    """Allocate an `ArcInner<T>` holding `value` with count 1.
+
+    A refused call (wrong flags, a sleeping allocation in atomic context) changes nothing.
+    When the allocator fails (`AllocError`), `value` was already moved into the call and is
+    dropped, as Rust drops it: the handles it holds give their counts back, and a struct
+    value cannot be used again."""
     heap = current_heap()
     check_unplaced(value, what)
     typ = uninit_type if uninit_type is not None else type(value)
     size, align = size_align_of(typ)
     header = arc_header(align)
     name = type_name_of(typ)
-    obj = heap.allocate(flags, what=what, type_name=name, value=value, size=header + size,
-                        header=header, typ=typ)
+    try:
+        obj = heap.allocate(flags, what=what, type_name=name, value=value,
+                            size=header + size, header=header, typ=typ)
+    except AllocError:
+        if is_struct(value):
+            object.__setattr__(value, "_kp_consumed", f"{what}, whose allocation failed")
+        drop_value(value)
+        unwind.resume()
+        raise
     adopt = getattr(value, "_kp_adopt", None)
     if adopt is not None:
         adopt(obj)
@@ -38,7 +51,7 @@ def allocate_arc_inner(value, flags: Flags, what: str, *, uninit_type=None) -> H
 def check_unplaced(value, what: str) -> None:
     """A struct value is moved into its allocation: placing the same value twice is using it
     after the move (it would make two objects share one value)."""
-    placed = getattr(value, "_kp_obj", None)
+    placed = getattr(value, "_kp_obj", None) if is_struct(value) else None
     if placed is not None:
         raise UseAfterMove(
             f"{what}: this {placed.type_name} value was already moved into the allocation "
@@ -48,6 +61,15 @@ def check_unplaced(value, what: str) -> None:
             rustc="error[E0382]: use of moved value",
             fix="make a new value for the second allocation, or share the first one with "
                 ".clone() on its Arc")
+    consumed = getattr(value, "_kp_consumed", None) if is_struct(value) else None
+    if consumed is not None:
+        raise UseAfterMove(
+            f"{what}: this {type_name_of(value)} value was moved into {consumed} and dropped "
+            "there",
+            rule="a value moved into a call belongs to that call, even when the call fails "
+                 "(it drops the value)",
+            rustc="error[E0382]: use of moved value",
+            fix="make the value again (with new handles) before retrying")
 
 
 def release(obj: HeapObject, op: str) -> str:
@@ -77,13 +99,20 @@ def new_reference(obj: HeapObject, op: str, cls=None, rust=None) -> "Arc":
 
 
 def destroy(obj: HeapObject) -> None:
-    """Run the destructor (`drop_in_place`) once, then free the memory."""
+    """Run the destructor (`drop_in_place`) once, then free the memory.
+
+    While it runs the object's count is already 0 (Rust's order: the destructor runs, then
+    the memory is freed); `heap.check()` accepts that only for objects being destroyed."""
     # INVARIANT: free only after the fields' own references are given up.
-    value = obj.value
-    if not obj.uninit:
-        with implicit(f"{obj.type_name.split('<', 1)[0]}'s destructor"):
-            drop_value(value)
-    obj.heap.free(obj)
+    heap = obj.heap
+    heap._dropping.add(obj)
+    try:
+        if not obj.uninit:
+            with implicit(f"{obj.type_name.split('<', 1)[0]}'s destructor"):
+                drop_value(obj.value)
+    finally:
+        heap._dropping.discard(obj)
+        heap.free(obj)
 
 
 class Arc(DerefHandle):
@@ -109,7 +138,7 @@ class Arc(DerefHandle):
 
     # -- construction ----------------------------------------------------------------------
     @classmethod
-    def new(cls, value, flags: Flags) -> "Arc":
+    def new(cls, value, flags: Flags = REQUIRED) -> "Arc":
         """`Arc::new(value, flags)`: allocate with count 1 (behaviour 1)."""
         obj = allocate_arc_inner(value, flags, "Arc::new")
         arc = cls(obj)
@@ -295,6 +324,7 @@ def _raw_target(p: RawPtr, origin: str, op: str, *, need_owner: bool) -> HeapObj
                            rustc="error[E0308]: mismatched types",
                            fix=f"pass the RawPtr that {origin} returned")
     obj = p._obj
+    obj.heap._require_current(op)
     if p.origin != origin and not (p.origin == "as_ptr" and origin == "into_raw"):
         raise UndefinedBehavior(
             f"{op} on a pointer from {p.origin} ({p.address:#x})",

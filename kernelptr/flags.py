@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 __all__ = ["Flags", "GFP_KERNEL", "GFP_ATOMIC", "GFP_NOWAIT", "GFP_KERNEL_ACCOUNT",
-           "__GFP_ZERO", "__GFP_NOWARN"]
+           "__GFP_ZERO", "__GFP_NOWARN", "REQUIRED"]
 
 _SLEEP = 1 << 0       # may sleep (direct reclaim)
 _HIGH = 1 << 1        # may use atomic reserves
@@ -39,10 +39,18 @@ class Flags:
         return self.bits & other.bits == other.bits
 
     def __or__(self, other: "Flags") -> "Flags":
+        _expect_flags(self, "|", other)
         return Flags(self.bits | other.bits, f"{self!r} | {other!r}")
 
     def __and__(self, other: "Flags") -> "Flags":
+        _expect_flags(self, "&", other)
         return Flags(self.bits & other.bits)
+
+    def __ror__(self, other):
+        _expect_flags(self, "|", other)
+
+    def __rand__(self, other):
+        _expect_flags(self, "&", other)
 
     def __invert__(self) -> "Flags":
         return Flags(~self.bits & 0x1F)
@@ -59,6 +67,30 @@ class Flags:
         parts = [name for bit, name in _NAMES.items() if self.bits & bit]
         return f"Flags({' | '.join(parts) or '0'})"
 
+
+def _expect_flags(flags: Flags, op: str, other) -> None:
+    if not isinstance(other, Flags):
+        from .errors import TypeMismatch
+        from .types_ import safe_repr, type_name_of
+
+        raise TypeMismatch(
+            f"{flags!r} {op} {safe_repr(other)}: allocation flags combine only with flags",
+            rule="`Flags` implements BitOr/BitAnd with `Flags`, not with integers or strings",
+            rustc=f"error[E0277]: no implementation for `Flags {op} {type_name_of(other)}`",
+            fix="combine kp flags: kp.GFP_KERNEL | kp.flags.__GFP_ZERO")
+
+
+class _Required:
+    """The default of every `flags` parameter, so that leaving it out is a rustc error."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<required>"
+
+
+#: The default of an allocating constructor's `flags`: none was passed (rustc E0061).
+REQUIRED = _Required()
 
 GFP_KERNEL = Flags(_SLEEP, "GFP_KERNEL")
 GFP_ATOMIC = Flags(_HIGH, "GFP_ATOMIC")

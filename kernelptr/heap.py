@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import warnings as _warnings
 import weakref
+from collections import deque
 from typing import Callable
 
 from . import rust as _rust
-from .errors import AllocError, InvariantViolation, SleepInAtomicContext
+from . import unwind
+from .errors import AllocError, InvariantViolation, SleepInAtomicContext, UseAfterFree
 from .events import Event, Location, user_frame
-from .flags import Flags
+from .flags import REQUIRED, Flags
+from .interrupt import protect
 from .problem import Problem, as_problem
 from .refcount import Refcount, RefcountWarning
 
@@ -48,7 +51,7 @@ class HeapObject:
         self.freed = False
         self.freed_step = None
         self.version = 0
-        self.owners: weakref.WeakSet = weakref.WeakSet()   # live owning handles
+        self.owners = _Owners()     # live owning handles
         self.forgotten = 0          # handles Python collected while they owned a count
         self.held: dict[str, int] = {}   # counts owned by lists, raw pointers, queues, ...
         self.links: dict[int, list] = {}     # id -> [prev HeapObject, next HeapObject]
@@ -88,6 +91,34 @@ class HeapObject:
 
     def __repr__(self) -> str:
         return f"<{self.kind}<{self.type_name}> @{self.address:#x}>"
+
+
+class _Owners:
+    """The owning handles of one object, held weakly (a handle Python collects is forgotten,
+    not an owner): `weakref.WeakSet`'s job at a fifth of its memory, which matters for a
+    100,000-item list."""
+
+    __slots__ = ("_refs",)
+
+    def __init__(self):
+        self._refs = None       # id(handle) -> weakref, made on the first add
+
+    def add(self, handle) -> None:
+        if self._refs is None:
+            self._refs = {}
+        self._refs[id(handle)] = weakref.ref(handle)
+
+    def discard(self, handle) -> None:
+        if self._refs:
+            ref = self._refs.get(id(handle))
+            if ref is not None and (ref() is handle or ref() is None):
+                del self._refs[id(handle)]
+
+    def __iter__(self):
+        for ref in list(self._refs.values()) if self._refs else ():
+            handle = ref()
+            if handle is not None:
+                yield handle
 
 
 _ABSENT = object()
@@ -169,6 +200,7 @@ _default: "Heap | None" = None
 def current_heap() -> "Heap":
     """The heap that model operations use: the innermost `with Heap()`, else the default."""
     global _default
+    protect()
     if _stack:
         return _stack[-1]
     if _default is None:
@@ -185,15 +217,44 @@ def reset() -> "Heap":
     0
     """
     global _default
+    if _default is not None:
+        # INVARIANT: the old kernel's objects are refused from now on (see Heap._retired).
+        _default._retired = True
     _default = Heap()
     return _default
+
+
+class EventLog(deque):
+    """The heap's most recent events, oldest first: a bounded ring (`heap.events`).
+
+    Outside a recording nobody steps back through old events, so only the last
+    `Heap.EVENT_LOG_SIZE` are kept and a long run (a 100,000-item list) costs no memory per
+    operation; `kp.record()` keeps every event of its block in its own frames.
+
+    >>> log = EventLog(maxlen=2); log.extend("abc"); log == ["b", "c"], log[-1]
+    (True, 'c')
+    """
+
+    __slots__ = ()
+    __hash__ = None
+
+    def __eq__(self, other) -> bool:
+        """Equal to a list (or tuple) of the same events, as `heap.events` used to be."""
+        if isinstance(other, (list, tuple)):
+            return list(self) == list(other)
+        return super().__eq__(other)
+
+    def __repr__(self) -> str:
+        return f"EventLog({list(self)!r})"
 
 
 class Heap:
     """One simulated kernel: allocator, objects at stable fake addresses, events, warnings.
 
     It models kmalloc and the rules around it: allocation flags, atomic context while a
-    spinlock is held, and allocation failure.
+    spinlock is held, and allocation failure. `heap.events` keeps the last
+    `EVENT_LOG_SIZE` events only (a bounded ring: use `kp.record()` to keep every event of a
+    block). After `kp.reset()` replaced it, every operation on its objects is refused.
 
     >>> import kernelptr as kp
     >>> with kp.Heap() as heap:
@@ -205,10 +266,14 @@ class Heap:
     #: invariant checks run by `check()`; each takes the heap and returns `kp.Problem`
     #: records (or plain sentences).
     invariant_checks: list[Callable[["Heap"], list]] = []
+    #: how many recent events `heap.events` keeps.
+    EVENT_LOG_SIZE = 10_000
 
     def __init__(self, *, record_events: bool = True):
         self.record_events = record_events
-        self.events: list[Event] = []
+        self.events: EventLog = EventLog(maxlen=self.EVENT_LOG_SIZE)
+        self._retired = False       # replaced by kp.reset(): its objects are refused
+        self._dropping: set = set()     # objects whose destructor is running (count 0)
         self.warnings: list[str] = []
         self._warned: set = set()     # WARN_ONCE sites that already fired
         self.trees: list = []         # every RBTree created on this heap (dropped by scopes)
@@ -230,7 +295,8 @@ class Heap:
         self.lists: list = []        # every List created on this heap (lists are never GC'd)
         self.raw_pointers: list = []  # every RawPtr made by into_raw / into_foreign
         self.vtables: dict = {}       # (type, trait) -> vtable object (read-only region)
-        self._snap_cache: dict[int, tuple] = {}
+        self._snap_cache: dict[int, tuple] = {}    # address -> (version, snap, volatile)
+        self._volatile: set = set()     # objects whose value may change unseen (see snapshot)
         # Objects touched since a capture: one set per recording, one for snapshots' checks.
         self._dirty_sets: list = []
         self._rust_step = None       # the Rust step of the event being told to subscribers
@@ -248,26 +314,56 @@ class Heap:
         """Make the next `n` allocations fail with `AllocError` (fault injection)."""
         if not isinstance(n, int) or isinstance(n, bool) or n < 0:
             from .errors import TypeMismatch
+            from .types_ import safe_repr
 
-            raise TypeMismatch(f"fail_next_allocs({n!r}): expected a count >= 0",
+            raise TypeMismatch(f"fail_next_allocs({safe_repr(n)}): expected a count >= 0",
                                rule="fault injection counts allocations",
                                fix="heap.fail_next_allocs(1), or 0 to stop injecting")
         self._fail_next = n
+
+    def _require_current(self, what: str) -> None:
+        """Refuse an operation on an object of a kernel that `kp.reset()` replaced."""
+        if self._retired:
+            raise UseAfterFree(
+                f"{what}: this object belongs to the simulated kernel that kp.reset() "
+                "replaced; the model no longer runs that kernel",
+                rule="kp.reset() starts a new kernel: every object of the old one is gone, as "
+                     "if all its memory had been freed",
+                fix="re-run the cells that make this object after kp.reset()")
 
     def in_atomic(self) -> bool:
         """True while a spinlock is held: sleeping, and so `GFP_KERNEL`, is forbidden."""
         return bool(self._locks_held)
 
     def _check_alloc(self, flags: Flags, what: str) -> None:
-        if not isinstance(flags, Flags):
+        self._check_flags(flags, what)
+        self._check_context(flags, what)
+
+    def _check_flags(self, flags: Flags, what: str) -> None:
+        """Refuse a missing or non-`Flags` flags argument (rustc E0061 / E0308)."""
+        if flags is REQUIRED:
             from .errors import TypeMismatch
 
             raise TypeMismatch(
-                f"{what}: expected allocation flags, found {flags!r}",
+                f"{what}: no allocation flags given",
+                rule="every allocating constructor takes `flags: Flags` explicitly: the "
+                     "caller says whether the allocation may sleep",
+                rustc="error[E0061]: an argument of type `Flags` is missing",
+                fix="pass kp.GFP_KERNEL (may sleep) or kp.GFP_ATOMIC (inside a spinlock)",
+            )
+        if not isinstance(flags, Flags):
+            from .errors import TypeMismatch
+            from .types_ import safe_repr
+
+            raise TypeMismatch(
+                f"{what}: expected allocation flags, found {safe_repr(flags)}",
                 rule="every allocating constructor takes `flags: Flags` explicitly",
                 rustc="error[E0308]: mismatched types (expected `Flags`)",
                 fix="pass kp.GFP_KERNEL (may sleep) or kp.GFP_ATOMIC (inside a spinlock)",
             )
+
+    def _check_context(self, flags: Flags, what: str) -> None:
+        """Refuse sleeping in atomic context; consume an injected failure."""
         if flags.may_sleep and self.in_atomic():
             held = ", ".join(f"`{lock.name}`" for lock in self._locks_held)
             raise SleepInAtomicContext(
@@ -291,6 +387,7 @@ class Heap:
                  header: int = 8, kind: str = "ArcInner", typ=None) -> HeapObject:
         """Allocate one object (checks context and injected failures first; no state change
         on failure)."""
+        self._require_current(what)
         self._check_alloc(flags, what)
         address = self._next_address
         self._next_address += max(SLOT, -(-size // SLOT) * SLOT)
@@ -355,8 +452,10 @@ class Heap:
 
         `rust` is the kernel Rust the operation stands for: a `kernelptr.rust.Stmt` (named
         with the learner's variables, see that module) or plain text."""
+        protect()
         self.step += 1
         if not self.record_events and not self._subscribers:
+            unwind.resume()
             return None
         frame = user_frame(2)
         location = Location.of(frame)
@@ -372,6 +471,7 @@ class Heap:
                 callback(event)
         finally:
             self._rust_step = None
+        unwind.resume()     # a panic caught while this operation dropped values
         return event
 
     # -- checking --------------------------------------------------------------------------
@@ -445,6 +545,10 @@ def _check_refcounts(heap: Heap) -> list[Problem]:
                 f"{obj!r}: refcount is {obj.refcount.read()} but {expected} references own it "
                 f"({obj.live_owner_count()} handles, {obj.forgotten} forgotten, "
                 f"held {dict(obj.held)})", "refcount", obj.address, field="refcount"))
+        if obj.refcount.read() == 0 and obj not in heap._dropping:
+            problems.append(Problem(f"{obj!r} is live at refcount 0: its last reference was "
+                                    "dropped but it was never freed (a zombie)", "refcount",
+                                    obj.address, field="refcount"))
     for obj in heap.objects(include_freed=True):
         if obj.freed:
             alive = [h for h in obj.owners if h._state == "live"]

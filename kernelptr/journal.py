@@ -82,7 +82,8 @@ class Journal:
         heap = self.heap
         step = heap.step
         if self._started:
-            todo = sorted(self._dirty | self._freed, key=_address)
+            # Volatile objects (a Python list in a field) may have changed unseen: look again.
+            todo = sorted(self._dirty | self._freed | heap._volatile, key=_address)
         else:
             todo = list(heap._objects.values())
             self._started = True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from . import unwind
 from .errors import Deadlock, UseAfterMove
 from .heap import current_heap
 from .ownership import drop_value, register_expander
@@ -41,8 +42,10 @@ class SpinLock:
         return self._held
 
     def lock(self) -> "Guard":
-        """`lock()`: take the lock (enter atomic context) and return its guard."""
+        """`lock()`: take the lock (enter atomic context) and return its guard. A lock made
+        before `kp.reset()` is refused: its atomic context would not cover the new kernel."""
         heap = self._heap
+        heap._require_current(f"SpinLock::lock(`{self.name}`)")
         if self._held:
             raise Deadlock(
                 f"spinlock `{self.name}` is already held by this context: taking it again "
@@ -116,6 +119,7 @@ class Guard:
         old, self._lock._value = self._lock._value, new
         with implicit("the old value of {} is dropped", self):
             drop_value([old])
+        unwind.resume()
 
     def __del__(self):
         # A guard Python collects is a temporary that Rust drops at the end of its statement

@@ -12,9 +12,12 @@ from __future__ import annotations
 import contextlib
 import types
 
+from . import unwind
 from .errors import UseAfterFree, UseAfterMove
 from .events import Location, is_user_frame, user_frame
 from .heap import HeapObject, current_heap
+from .interrupt import protect
+from .types_ import safe_repr
 
 __all__ = ["Handle", "drop", "scope", "name", "label_of"]
 
@@ -72,6 +75,9 @@ class Handle:
 
     def _check(self, op: str) -> HeapObject:
         """Raise unless this handle may be used for `op`; return its object."""
+        protect()
+        if self._heap._retired:
+            self._heap._require_current(f"{op} on {self.type_str()}")
         if self._state != "live":
             where = f" at {self._moved_at}" if self._moved_at else ""
             source = self._moved_at.source if self._moved_at else ""
@@ -111,6 +117,9 @@ class Handle:
         if self._obj is not None:
             self._obj.owners.discard(self)
             self._obj.touch()
+        holder = getattr(self._inside[0], "_kp_obj", None) if self._inside else None
+        if holder is not None:      # a field of that object changed: its picture too
+            holder.touch()
 
     def _transfer(self, op: str, **kw) -> "Handle":
         """Move this handle: the same reference continues in a new handle object."""
@@ -147,6 +156,7 @@ class Handle:
             if self.owning and self._state == "live" and obj is not None and not obj.freed:
                 # INVARIANT: a reference Python forgot still counts (core::mem::forget).
                 obj.forgotten += 1
+                obj.owners.discard(self)
                 obj.touch()
         except Exception:  # interpreter shutdown: nothing left to account for
             pass
@@ -220,35 +230,53 @@ def scope():
     s = _Scope(heap)
     try:
         yield s
-    finally:
-        from .rust import implicit
+    except BaseException as error:
+        # Unwinding: the block's own exception is the first panic; a destructor that panics
+        # now makes it an abort (see kernelptr.unwind).
+        unwind.caught(error)
+        _leave(heap, s)
+        raise
+    _leave(heap, s)
 
-        with implicit("end of scope"):
-            for lst in reversed(heap.lists[s.start_lists:]):
-                if not lst._dropped and lst._inside is None:
-                    lst.drop()
-            for tree in reversed(heap.trees[s.start_trees:]):
-                if not tree._dropped and tree._inside is None:
-                    tree.drop()
-            for serial in sorted((k for k in list(heap._handles.keys()) if k > s.start),
-                                 reverse=True):
-                h = heap._handles.get(serial)
-                if h is None or serial in s.kept or h._inside is not None:
-                    continue
-                if h._state == "live" and (h.owning or getattr(h, "_scope_drop", False)):
-                    if h._obj is None or not h._obj.freed:
-                        h.drop()
+
+def _leave(heap, s) -> None:
+    """The end of a `scope()` block: drop what it still owns, newest first, every drop even
+    if one of them panics; then raise what was caught."""
+    from .rust import implicit
+
+    with implicit("end of scope"):
+        for lst in reversed(heap.lists[s.start_lists:]):
+            if not lst._dropped and lst._inside is None:
+                unwind.drop_unwinding(lst)
+        for tree in reversed(heap.trees[s.start_trees:]):
+            if not tree._dropped and tree._inside is None:
+                unwind.drop_unwinding(tree)
+        for serial in sorted((k for k in list(heap._handles.keys()) if k > s.start),
+                             reverse=True):
+            h = heap._handles.get(serial)
+            if h is None or serial in s.kept or h._inside is not None:
+                continue
+            if h._state == "live" and (h.owning or getattr(h, "_scope_drop", False)):
+                if h._obj is None or not h._obj.freed:
+                    unwind.drop_unwinding(h)
+    unwind.resume()
 
 
 # -- names -------------------------------------------------------------------------------
 def name(handle, label: str):
     """Give a handle (or list) the label pictures use, instead of its variable's name."""
-    if not hasattr(handle, "_label"):
-        from .errors import TypeMismatch
+    from .errors import TypeMismatch
 
-        raise TypeMismatch(f"kp.name({handle!r}, ...): only handles and lists have labels",
+    if not isinstance(handle, Handle) and not getattr(type(handle), "_kp_labelled", False):
+        raise TypeMismatch(f"kp.name({safe_repr(handle)}, ...): only handles and lists have "
+                           "labels",
                            rule="pictures label handles, lists, raw pointers and locks",
                            fix="name the handle: kp.name(a, 'job')")
+    if not isinstance(label, str) or not label:
+        raise TypeMismatch(f"kp.name(..., {safe_repr(label)}): a label is a non-empty string",
+                           rule="a label is the name a picture shows, like a variable's",
+                           rustc="error[E0308]: mismatched types (expected `&str`)",
+                           fix="kp.name(a, 'job')")
     object.__setattr__(handle, "_label", label)
     return handle
 
@@ -279,7 +307,7 @@ class Names(dict):
 def _walk(name: str, value, out: Names, depth: int, where: str = "") -> None:
     if isinstance(value, _PLAIN) or id(value) in out:
         return
-    if isinstance(value, Handle) or getattr(value, "_kp_labelled", False):
+    if isinstance(value, Handle) or getattr(type(value), "_kp_labelled", False):
         out[id(value)] = (name, value)
         out.frames[id(value)] = where
         if not isinstance(value, Handle):
@@ -357,7 +385,10 @@ def names_in(frame, limit: int = 4) -> Names:
             for key, value in list(ns.items()):
                 if key.startswith("_") or key in ("In", "Out"):
                     continue
-                _walk(key, value, out, 0, place)
+                try:
+                    _walk(key, value, out, 0, place)
+                except Exception:   # a learner's object whose __getattr__ or __repr__ raises
+                    continue
     return out
 
 
@@ -370,51 +401,123 @@ def label_of(thing) -> str | None:
 
 
 # -- reachability ------------------------------------------------------------------------
-def handles_inside(value, depth: int = 0):
-    """Owning handles stored inside a value (struct fields, lock contents, containers)."""
-    if depth > 4:
-        return
-    if isinstance(value, Handle):
-        if value.owning and value._state == "live":
-            yield value
-        return
-    fields = getattr(value, "_kp_values", None)
-    if fields is not None:
-        for v in fields():
-            yield from handles_inside(v, depth + 1)
-    elif isinstance(value, (list, tuple)):
-        for v in value:
-            yield from handles_inside(v, depth + 1)
-    elif isinstance(value, dict):
-        for v in value.values():
-            yield from handles_inside(v, depth + 1)
+def _fields_of(value):
+    """The values a struct or lock holds (its `_kp_values`), looked up on the type so that a
+    learner's `__getattr__` is never called; None for anything else."""
+    fields = getattr(type(value), "_kp_values", None)
+    return None if fields is None else list(fields(value))
+
+
+def _parts(value):
+    """What a value directly contains, for the walks below (never raises)."""
+    try:
+        fields = _fields_of(value)
+        if fields is not None:
+            return fields
+        if isinstance(value, (list, tuple)):
+            return list(value)
+        if isinstance(value, dict):
+            return list(value.values())
+    except Exception:       # a learner's container that fails to iterate holds nothing
+        pass
+    return ()
+
+
+def handles_inside(value):
+    """Owning handles stored inside a value (struct fields, lock contents, containers), at
+    any depth: the walk is iterative and visits each container once."""
+    stack, seen = [value], set()
+    while stack:
+        v = stack.pop()
+        if isinstance(v, Handle):
+            if v.owning and v._state == "live":
+                yield v
+            continue
+        if isinstance(v, _PLAIN) or id(v) in seen:
+            continue
+        seen.add(id(v))
+        stack.extend(reversed(_parts(v)))
 
 
 def roots_of(heap):
-    """Objects held from outside the heap: live handles not stored in objects, lists, raw
+    """Objects held from outside the heap: live handles not stored in any object (a handle
+    in a lock or container inside an object is reached through that object), lists, raw
     pointers and anything else that holds a count (a queue)."""
+    inside = {id(h) for o in heap._objects.values() for h in handles_inside(o.value)}
     for h in heap.handles():
-        if h.owning and h._state == "live" and h._inside is None and h._obj is not None:
+        if h.owning and h._state == "live" and h._obj is not None and id(h) not in inside:
             yield h._obj
     for obj in heap.objects():
         if obj.held:
             yield obj
 
 
+#: Destructors nest this deep before the rest are queued: a chain of 100,000 Arcs, each in
+#: a field of the next, is dropped without recursing 100,000 times (Python's stack would
+#: overflow); each nested drop costs about eight frames.
+DROP_DEPTH = 32
+_queued: list = []      # field lists whose drop waits for the outermost destructor
+
+
 def drop_value(value) -> None:
     """Run a value's destructor: its `drop` method (an `impl Drop`), then its fields' drops
-    in declaration order (lists, locks and handles it owns)."""
+    in declaration order (lists, locks and handles it owns).
+
+    It never raises: an exception from the learner's code (an `impl Drop` that raises) is
+    caught and raised again once the operation has finished (`kernelptr.unwind`), after the
+    remaining fields were dropped, as Rust's drop glue does. Nesting is bounded: beyond
+    `DROP_DEPTH` nested destructors, fields wait in a queue that the outermost destructor
+    empties, depth first, so the deepest objects of a very long chain are freed a little
+    out of Rust's order.
+    """
+    items = _destructor(value)
+    if unwind._depth[0] >= DROP_DEPTH:
+        _queued.append(items)
+        return
+    unwind.begin()
+    try:
+        _drop_all(items)
+        if unwind._depth[0] == 1:
+            _drain()
+    finally:
+        unwind.end()
+
+
+def _destructor(value) -> list:
+    """Run `impl Drop` for a struct (catching a panic); return the fields to drop next."""
     hook = getattr(type(value), "drop", None)
-    if getattr(value, "_kp_struct", False) and callable(hook):
-        hook(value)
-    fields = getattr(value, "_kp_values", None)
-    items = list(fields()) if fields is not None else (
-        list(value) if isinstance(value, (list, tuple)) else [])
+    if getattr(type(value), "_kp_struct", False) and callable(hook):
+        unwind.begin()
+        try:
+            hook(value)
+        except BaseException as error:      # a panicking destructor: keep unwinding
+            unwind.caught(error)
+        finally:
+            unwind.end()
+    return list(_parts(value)) if not isinstance(value, (Handle, _PLAIN)) else []
+
+
+def _drop_all(items) -> None:
     for v in items:
-        if isinstance(v, Handle):
-            if v._state == "live":
-                v.drop()
-        elif hasattr(v, "_kp_drop_in_place"):
-            v._kp_drop_in_place()
-        elif getattr(v, "_kp_values", None) is not None or isinstance(v, (list, tuple)):
-            drop_value(v)
+        try:
+            if isinstance(v, Handle):
+                if v._state == "live":
+                    v.drop()
+            elif callable(getattr(type(v), "_kp_drop_in_place", None)):
+                v._kp_drop_in_place()
+            elif not isinstance(v, _PLAIN) and (_fields_of(v) is not None or
+                                                isinstance(v, (list, tuple, dict))):
+                drop_value(v)
+        except BaseException as error:      # raised by a nested destructor: keep going
+            unwind.caught(error)
+
+
+def _drain() -> None:
+    """Drop the queued fields, each batch before its successors and after the batches it
+    queues itself (depth first)."""
+    while _queued:
+        batch = _queued.pop(0)
+        mark = len(_queued)
+        _drop_all(batch)
+        if len(_queued) > mark:        # what this batch queued goes first
+            _queued[:] = _queued[mark:] + _queued[:mark]

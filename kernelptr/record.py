@@ -7,11 +7,13 @@ import dataclasses
 import linecache
 import sys
 from .events import Event, user_frame
-from .heap import current_heap
+from .errors import TypeMismatch
+from .heap import Heap, current_heap
 from .journal import Journal
 from .ownership import names_in
 from .rust import Transcript, function
 from .snapshot import Snapshot
+from .types_ import safe_repr
 
 __all__ = ["record", "trace", "Recording", "Frame"]
 
@@ -171,7 +173,7 @@ class Recording:
 def record(heap=None):
     """Collect a frame per model operation inside the block (`with kp.record() as rec:`);
     `rec.before` is the heap as the block found it."""
-    heap = heap if heap is not None else current_heap()
+    heap = _heap_or_current(heap, "kp.record")
     rec = Recording(heap)
     rec.before = heap.snapshot()        # what was there already (views draw what changed)
     unsubscribe = heap.subscribe(rec._on_event)
@@ -188,6 +190,12 @@ def record(heap=None):
 def trace(fn, *args, heap=None, **kwargs) -> Recording:
     """Run `fn(*args, **kwargs)` while recording, and return the recording (handles are
     labelled with `fn`'s own variable names)."""
+    if not callable(fn):
+        raise TypeMismatch(f"kp.trace({safe_repr(fn)}): expected a function to run",
+                           rule="trace runs a function and records what it does",
+                           rustc="error[E0618]: expected function",
+                           fix="kp.trace(my_function, its, arguments)")
+    _heap_or_current(heap, "kp.trace")
     code = getattr(fn, "__code__", None)
 
     def on_return(frame, event, arg):
@@ -203,3 +211,14 @@ def trace(fn, *args, heap=None, **kwargs) -> Recording:
         finally:
             sys.setprofile(previous)
     return rec
+
+
+def _heap_or_current(heap, what: str):
+    if heap is None:
+        return current_heap()
+    if not isinstance(heap, Heap):
+        raise TypeMismatch(f"{what}(heap={safe_repr(heap)}): expected a kp.Heap",
+                           rule="a recording watches one simulated kernel",
+                           rustc="error[E0308]: mismatched types (expected `&Heap`)",
+                           fix=f"{what}() records the current heap; or pass heap=kp.current_heap()")
+    return heap

@@ -288,9 +288,15 @@ def _field_repr(value) -> str:
 
 
 def object_snapshot(obj) -> ObjectSnap:
-    """The picture of one object, without holder labels (those need the learner's names)."""
+    """The picture of one object, without holder labels (those need the learner's names).
+
+    The picture is cached until the object changes (`HeapObject.touch`). A value the model
+    cannot watch, such as a Python list in a field that the learner appends to through the
+    Arc, is *volatile*: its fields are read again at every snapshot (bounded reprs), and the
+    heap lists it in `_volatile` so that recordings look at it at every event too."""
     cache = obj.heap._snap_cache.get(obj.address)
-    if cache is not None and cache[0] == obj.version:
+    fresh = cache is not None and cache[0] == obj.version
+    if fresh and not cache[2]:
         return cache[1]
     value = obj.value
     fields: list = []
@@ -308,8 +314,10 @@ def object_snapshot(obj) -> ObjectSnap:
         fields.append(("value", _field_repr(value)))
         if isinstance(value, Handle) and value._state == "live":
             pointers.append(PointerSnap("value", value.kind, value.address))
-    links = _shared_dict((i, (_addr(p), _addr(n))) for i, (p, n) in sorted(obj.links.items()))
     fields, pointers = tuple(fields), tuple(pointers)
+    if fresh and cache[1].fields == fields and cache[1].pointers == pointers:
+        return cache[1]         # a volatile value that has not changed since
+    links = _shared_dict((i, (_addr(p), _addr(n))) for i, (p, n) in sorted(obj.links.items()))
     if cache is not None:       # share the previous picture's field tuples when unchanged
         fields = cache[1].fields if cache[1].fields == fields else fields
         pointers = cache[1].pointers if cache[1].pointers == pointers else pointers
@@ -321,8 +329,33 @@ def object_snapshot(obj) -> ObjectSnap:
         self_ptrs=_shared_dict(sorted(obj.self_ptrs.items())) if obj.self_ptrs else _NONE,
         pointers=pointers,
         size=obj.size, header=obj.header, kind=obj.kind, uninit=obj.uninit, unique=obj.unique)
-    obj.heap._snap_cache[obj.address] = (obj.version, snap)
+    volatile = not obj.freed and not obj.uninit and not _settled(value, 0)
+    obj.heap._snap_cache[obj.address] = (obj.version, snap, volatile)
+    if volatile:
+        obj.heap._volatile.add(obj)
+    else:
+        obj.heap._volatile.discard(obj)
     return snap
+
+
+#: Values whose repr only changes through the model (which then touches the object).
+_SETTLED = (int, float, complex, str, bytes, bool, type(None), Handle)
+
+
+def _settled(value, depth: int) -> bool:
+    """Whether the picture of `value` can only change through a model operation: immutable
+    values, handles, and structs and tuples made of them (a struct's links, trackers and
+    work fields are not plain fields: the model touches the object when they change)."""
+    if isinstance(value, _SETTLED):
+        return True
+    if depth > 3:
+        return False
+    if isinstance(value, (tuple, frozenset)):
+        return len(value) <= 64 and all(_settled(v, depth + 1) for v in value)
+    plain = getattr(type(value), "_kp_plain", None)
+    if plain is None:
+        return False
+    return all(_settled(getattr(value, f, None), depth + 1) for f in plain)
 
 
 _SHARED: dict = {}

@@ -2,20 +2,81 @@
 
 from __future__ import annotations
 
+import itertools
 import re
+import reprlib
 
 __all__ = ["type_name_of", "size_align_of", "safe_repr"]
 
 _PY_ID = re.compile(r" at 0x[0-9a-fA-F]+")
 
 
-def safe_repr(value, limit: int = 60) -> str:
-    """`repr(value)` without Python memory addresses (stable from run to run), shortened.
+class _Bounded(reprlib.Repr):
+    """`reprlib` sized so that its text starts exactly like `repr` for `limit` characters:
+    a value whose repr fits reads the same, a huge one costs O(limit), not O(size)."""
 
-    >>> safe_repr(object()), safe_repr("x" * 70)[-4:]
-    ('<object object>', 'x...')
+    def __init__(self, limit: int):
+        super().__init__()
+        self.maxlevel = limit
+        for name in ("maxtuple", "maxlist", "maxarray", "maxdict", "maxset", "maxfrozenset",
+                     "maxdeque"):
+            setattr(self, name, limit // 3 + 1)
+        self.maxstring = self.maxlong = self.maxother = 2 * limit + 6
+
+    # In the order `repr` uses (reprlib sorts dicts and sets).
+    def repr_dict(self, x, level):
+        if not x:
+            return "{}"
+        if level <= 0:
+            return "{...}"
+        pieces = [f"{self.repr1(k, level - 1)}: {self.repr1(v, level - 1)}"
+                  for k, v in itertools.islice(x.items(), self.maxdict)]
+        if len(x) > self.maxdict:
+            pieces.append("...")
+        return "{" + ", ".join(pieces) + "}"
+
+    def repr_set(self, x, level):
+        return self._repr_iterable(x, level, "{", "}", self.maxset) if x else "set()"
+
+    def repr_frozenset(self, x, level):
+        return self._repr_iterable(x, level, "frozenset({", "})", self.maxfrozenset) \
+            if x else "frozenset()"
+
+    def repr_instance(self, x, level):
+        try:
+            text = repr(x)
+        except Exception as error:
+            return _failed(x, error)
+        return text if len(text) <= self.maxother else text[:self.maxother - 3] + "..."
+
+
+_BOUNDED: dict = {}
+
+
+def _failed(value, error) -> str:
+    return f"<{type(value).__name__}: repr raised {type(error).__name__}>"
+
+
+def safe_repr(value, limit: int = 60) -> str:
+    """`repr(value)` without Python memory addresses (stable from run to run), shortened to
+    `limit` characters, in time bounded by `limit` for big containers, and never raising (a
+    learner's `__repr__` that raises is named instead).
+
+    >>> safe_repr(object()), safe_repr("x" * 70)[-4:], len(safe_repr(list(range(10**6))))
+    ('<object object>', 'x...', 60)
+    >>> class Bad:
+    ...     def __repr__(self): raise ValueError
+    >>> safe_repr([Bad()])
+    '[<Bad: repr raised ValueError>]'
     """
-    text = _PY_ID.sub("", repr(value))
+    bounded = _BOUNDED.get(limit)
+    if bounded is None:
+        bounded = _BOUNDED[limit] = _Bounded(limit)
+    try:
+        text = bounded.repr(value)
+    except Exception as error:      # a container whose iteration raises, say
+        text = _failed(value, error)
+    text = _PY_ID.sub("", text)
     return text if len(text) <= limit else text[:limit - 3] + "..."
 
 _PRIMITIVES = {bool: ("bool", 1, 1), int: ("i64", 8, 8), float: ("f64", 8, 8),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from .arc import Arc, allocate_arc_inner, check_unplaced, release
 from .deref import DerefHandle
 from .errors import MutabilityError, NoSuchField, NotClone, TypeMismatch, UndefinedBehavior
-from .flags import Flags
+from .flags import REQUIRED, Flags
 from .rust import Stmt, alloc_expr, implicit, pin_init_expr, rust_ident, write_expr
 from .struct import pinned_assignment
 
@@ -82,7 +82,7 @@ class UniqueArc(DerefHandle):
         return f"Pin<{super().type_str()}>" if self.pinned else super().type_str()
 
     @classmethod
-    def new(cls, value, flags: Flags) -> "UniqueArc":
+    def new(cls, value, flags: Flags = REQUIRED) -> "UniqueArc":
         """`UniqueArc::new(value, flags)`: may fail only by allocation; not pinned."""
         obj = allocate_arc_inner(value, flags, "UniqueArc::new")
         u = cls(obj)
@@ -92,7 +92,7 @@ class UniqueArc(DerefHandle):
         return u
 
     @classmethod
-    def pin_init(cls, value, flags: Flags) -> "UniqueArc":
+    def pin_init(cls, value, flags: Flags = REQUIRED) -> "UniqueArc":
         """`UniqueArc::pin_init(init, flags)` (`InPlaceInit`): allocate, initialise in place
         and return `Pin<UniqueArc<T>>`, the way a value with `ListLinks` or a lock is made.
 
@@ -135,7 +135,7 @@ class UniqueArc(DerefHandle):
         return pinned
 
     @classmethod
-    def new_uninit(cls, flags: Flags, type=None) -> "UniqueArc":
+    def new_uninit(cls, flags: Flags = REQUIRED, type=None) -> "UniqueArc":
         """`UniqueArc::new_uninit(flags)`: allocate now, initialise later (behaviour 13).
 
         Pass `type=` (a struct class) to size the allocation like `UniqueArc<MaybeUninit<T>>`.

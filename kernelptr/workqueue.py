@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from . import unwind
 from .arc import Arc, count_text, release
 from .errors import BuildError, TraitNotImplemented, TypeMismatch
-from .flags import Flags
+from .flags import REQUIRED, Flags
 from .heap import Heap, current_heap
 from .problem import Problem
 from .result import Err, Ok
-from .rust import Stmt, compound, rust_type
+from .rust import Stmt, compound, implicit, rust_type
 from .struct import FieldSpec
 from .traits import Trait, call_method, implements
 from .traits.trait import receiver_in, register_on
@@ -99,6 +100,7 @@ class Work(FieldSpec):
 
 def impl_has_work(T=None, *, id: int = 0, field: str = "work"):
     """`impl_has_work!`: `T`'s `Work<T, id>` lives in `field` (works as a decorator too)."""
+    WorkItem[id]          # validates the ID
 
     def apply(cls):
         spec = getattr(cls, "_kp_special", {}).get(field)
@@ -212,7 +214,12 @@ class Queue:
                                rustc="error[E0277]: the trait bound `RawWorkItem` is not "
                                      "satisfied",
                                fix="enqueue an Arc (or a UniqueArc for a boxed item)")
+        self._heap._require_current(op)
         obj = w._check(op)
+        if obj.heap is not self._heap:
+            from .list.list import same_heap
+
+            same_heap(self, obj, op)
         T = self._work_type(obj, id, op)
         boxed = isinstance(w, UniqueArc)
         pointer = receiver_in(T, WorkItem[id], "run").pointer
@@ -247,9 +254,10 @@ class Queue:
                         f"{count_text(obj)}", (obj.address,), rust=rust)
         return out
 
-    def try_spawn(self, flags: Flags, fn) -> None:
+    def try_spawn(self, flags: Flags = REQUIRED, fn=None) -> None:
         """`Queue::try_spawn(flags, fn)`: box a closure and queue it; may fail with
         AllocError, changing nothing (behaviour 74)."""
+        self._heap._check_flags(flags, "Queue::try_spawn")
         if not callable(fn):
             raise TypeMismatch(f"Queue::try_spawn: expected a closure, found "
                                f"`{type(fn).__name__}`",
@@ -270,6 +278,7 @@ class Queue:
 
         PENDING is cleared right before `run` is called, so the item may be queued again
         while it runs (behaviour 71); `run` gets the queue's reference (behaviour 70)."""
+        self._heap._require_current("Queue::step")
         if not self._items:
             return False
         obj, id, kind = self._items.pop(0)
@@ -291,7 +300,15 @@ class Queue:
                         f"@{obj.address:#x}; calling run with the queue's reference",
                         (obj.address,), rust=f"// the worker clears PENDING and calls "
                                              f"{obj.type_name}::run with the queue's reference")
-        call_method(this, WorkItem[id], "run")
+        try:
+            call_method(this, WorkItem[id], "run")
+        except BaseException:
+            if this._state == "live":
+                # `run` was never entered (its signature did not fit): the queue's reference
+                # is dropped while unwinding, as the worker's stack frame ends.
+                with implicit("unwinding out of the worker"):
+                    unwind.drop_unwinding(this)
+            raise
         return True
 
     @compound("// worker threads run the queued items", label="the worker")

@@ -153,9 +153,10 @@ def cursors():
         again = cursor.remove_next()
         back = q.cursor_back()
         back.insert_next(removed)
+        empty = q.is_empty()            # another use of the list ends back's borrow
         old = cursor_front_v6_11(q)
         gone = old.remove()
-    del again, gone
+    del again, gone, empty
     return rec
 
 

@@ -144,3 +144,25 @@ def test_cursor_moves_are_events_saying_where_the_cursor_is(heap):
     c.move_next()
     assert heap.events[-1].summary.startswith("cursor now at the back, after Job @")
     assert c.position().startswith("at the back")
+
+
+def test_a_read_of_the_list_that_ends_a_cursors_borrow_is_an_event(heap):
+    """`q.is_empty()` (like `q.first` or iterating) ends the cursor's `&mut` borrow: the
+    pictures must stop showing the cursor at that step, not at some later one."""
+    q = filled([1, 2])
+    c = q.cursor_front()
+    with kp.record() as rec:
+        q.is_empty()
+        q.is_empty()            # nothing left to end: no event
+    assert [f.event.op for f in rec.frames] == ["List::is_empty"]
+    assert rec.frames[0].snapshot.lists[0].cursor == ()
+    with pytest.raises(kp.BorrowError):
+        c.peek_next()
+
+
+def test_insert_consumes_the_cursor_in_the_same_event(heap):
+    q = filled([1])
+    c = q.cursor_front()
+    with kp.record() as rec:
+        c.insert(job(2))
+    assert rec.frames[-1].snapshot.lists[0].cursor == ()

@@ -244,3 +244,12 @@ def test_subscripting_a_struct_without_a_type_parameter_is_e0107():
     with pytest.raises(kp.TypeMismatch, match="E0107"):
         Ping[WorkItem]
     assert repr(Wrapper["Self"]) == "Wrapper<Self>"       # a generic wrapper in an annotation
+
+
+def test_a_push_from_another_heap_is_refused_before_the_coercion_moves_it(heap):
+    with kp.Heap():
+        la = kp.ListArc.new(Wrapper(Ping(1)), kp.GFP_KERNEL)
+    q = kp.List(Wrapper[WorkItem])
+    with pytest.raises(kp.UndefinedBehavior, match="another heap"):
+        q.push_back(la)
+    assert la.is_live() and la.type_str() == "ListArc<Wrapper<Ping>, 0>"

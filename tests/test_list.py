@@ -289,3 +289,25 @@ def test_misuse_leaves_heap_consistent(heap):
         with pytest.raises(kp.KernelPtrError):
             m()
         heap.check()
+
+
+def test_into_iter_moves_the_list_in_an_event(heap):
+    q = filled([1, 2])
+    with kp.record() as rec:
+        it = q.into_iter()
+    assert [f.event.op for f in rec.frames] == ["List::into_iter"]
+    assert rec.frames[0].snapshot.lists == () or rec.frames[0].snapshot.lists[0].dropped
+    assert [la.n for la in it] == [1, 2]
+
+
+@pytest.mark.parametrize("bad", [True, 1.0, -1, "0", None, 2**64])
+def test_a_list_id_is_a_u64_constant(heap, bad):
+    u = kp.UniqueArc.new(Job(1), kp.GFP_KERNEL)
+    for refused in (lambda: kp.List(Job, id=bad),
+                    lambda: kp.ListArc.new(Job(2), kp.GFP_KERNEL, id=bad),
+                    lambda: kp.ListArc.from_unique(u, id=bad),
+                    lambda: kp.ListArc.pair_from_unique(u, ids=(0, bad)),
+                    lambda: kp.impl_list_item(Job, id=bad, using="links0")):
+        with pytest.raises(kp.TypeMismatch, match="u64"):
+            refused()
+    assert u.is_live() and heap.alloc_count == 1

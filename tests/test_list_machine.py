@@ -1,6 +1,13 @@
-"""A hypothesis state machine driving lists, cursors and ListArcs against a plain model."""
+"""A hypothesis state machine driving lists, cursors and ListArcs against a plain model.
+
+Also in the mix: Stop pressed in the middle of a list operation (it completes first), loops
+of the learner's that raise half-way through a list, long lists, and `kp.reset()`.
+"""
+
+import os
 
 import pytest
+from _interrupts import run_interrupted
 from _list_types import Job
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -192,6 +199,85 @@ class ListMachine(RuleBasedStateMachine):
         self.store(la, LISTS[name])
         self.cursor = (name, c, i if forward else i - 1)
 
+    # -- the learner's worst day ---------------------------------------------------------
+    @precondition(lambda self: self.las)
+    @rule(data=st.data(), front=st.booleans(), k=st.integers(1, 120))
+    def interrupted_push(self, data, front, k):
+        key, la = self.take_la(data, data.draw(st.sampled_from(sorted({k[1] for k in self.las}))))
+        name = data.draw(st.sampled_from([n for n, i in LISTS.items() if i == key[1]]))
+        self.touched(name)
+        lst = self.lists[name]
+        _, interrupted, seen = run_interrupted(
+            lambda: (lst.push_front if front else lst.push_back)(la), k)
+        assert interrupted == (seen >= k)
+        self.model[name].insert(0, key[0]) if front else self.model[name].append(key[0])
+
+    @rule(name=st.sampled_from(sorted(LISTS)), back=st.booleans(), k=st.integers(1, 120))
+    def interrupted_pop(self, name, back, k):
+        self.touched(name)
+        lst = self.lists[name]
+        la, interrupted, seen = run_interrupted(lst.pop_back if back else lst.pop_front, k)
+        assert interrupted == (seen >= k)
+        if self.model[name]:
+            assert la.address == self.model[name].pop(-1 if back else 0)
+            self.store(la, LISTS[name])
+        else:
+            assert la is None
+
+    @precondition(lambda self: self.cursor is not None)
+    @rule(forward=st.booleans(), k=st.integers(1, 120))
+    def interrupted_cursor_remove(self, forward, k):
+        name, c, i, items = self.at_cursor()
+        la, _, _ = run_interrupted(c.remove_next if forward else c.remove_prev, k)
+        if forward and i == len(items) or not forward and i == 0:
+            assert la is None
+            return
+        assert la.address == items.pop(i if forward else i - 1)
+        self.store(la, LISTS[name])
+        self.cursor = (name, c, i if forward else i - 1)
+
+    @rule(name=st.sampled_from(sorted(LISTS)), at=st.integers(0, 5))
+    def learner_loop_raises(self, name, at):
+        """The learner's loop over a list raises half-way: the list is only borrowed."""
+        self.touched(name)
+        with pytest.raises(LearnerBug):
+            for n, item in enumerate(self.lists[name]):
+                if n == at:
+                    raise LearnerBug(item.n)
+            raise LearnerBug("end")
+
+    @rule(count=st.integers(20, 60), name=st.sampled_from(sorted(LISTS)))
+    def long_list(self, count, name):
+        id = LISTS[name]
+        self.touched(name)
+        for _ in range(count):
+            self.n += 1
+            la = kp.ListArc.new(Job(self.n), kp.GFP_KERNEL, id=id)
+            self.model[name].append(la.address)
+            self.lists[name].push_back(la)
+
+    @rule()
+    def reset(self):
+        """`kp.reset()`: the old kernel's lists and ListArcs are refused from now on."""
+        self.stale_lists = list(self.lists.values())
+        self.stale_las = list(self.las.values())
+        self.old_heap = self.heap
+        self.heap = kp.reset()
+        self.lists = {name: kp.List(Job, id=i) for name, i in LISTS.items()}
+        self.model = {name: [] for name in LISTS}
+        self.las, self.arcs, self.cursor, self.stale = {}, [], None, None
+
+    @precondition(lambda self: getattr(self, "stale_lists", None))
+    @rule(data=st.data())
+    def use_stale(self, data):
+        lst = data.draw(st.sampled_from(self.stale_lists))
+        with pytest.raises(kp.UseAfterFree, match="kp.reset"):
+            lst.pop_front()
+        if self.stale_las:
+            with pytest.raises(kp.UseAfterFree, match="kp.reset"):
+                data.draw(st.sampled_from(self.stale_las)).clone_arc()
+        self.old_heap.check()
+
     # -- misuse ----------------------------------------------------------------------------
     @precondition(lambda self: self.las)
     @rule(data=st.data())
@@ -234,7 +320,13 @@ class ListMachine(RuleBasedStateMachine):
         self.heap.check()
 
 
+class LearnerBug(Exception):
+    """What a learner's loop raises."""
+
+
+#: KP_MACHINE_EXAMPLES=2000 runs the machines longer (the default keeps the suite fast).
+EXAMPLES = int(os.environ.get("KP_MACHINE_EXAMPLES", "60"))
 ListMachine.TestCase.settings = settings(
-    max_examples=60, stateful_step_count=40, deadline=None,
+    max_examples=EXAMPLES, stateful_step_count=40, deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 test_list_machine = ListMachine.TestCase

@@ -153,3 +153,70 @@ def test_a_dyn_unique_arc_does_not_silently_become_a_concrete_list_arc(heap):
     with pytest.raises(kp.TypeMismatch, match="concrete"):
         kp.ListArc.from_unique(u)
     assert u.is_live()
+
+
+def _typed(call, cls=kp.KernelPtrError):
+    """`call()` raises `cls` (a KernelPtrError) whose message has a rule and a fix."""
+    with pytest.raises(cls) as err:
+        call()
+    assert "rule:" in str(err.value) and "fix:" in str(err.value), str(err.value)
+    return str(err.value)
+
+
+def test_missing_or_non_flag_allocation_flags_are_typed_errors(heap):
+    for missing in (lambda: kp.Arc.new(1), lambda: kp.UniqueArc.new(1),
+                    lambda: kp.UniqueArc.new_uninit(), lambda: kp.ListArc.new(Job(1)),
+                    lambda: wq.Queue("q").try_spawn(), lambda: kp.RBTreeNodeReservation.new()):
+        assert "E0061" in _typed(missing, kp.TypeMismatch)
+    assert "E0308" in _typed(lambda: kp.Arc.new(1, 0), kp.TypeMismatch)
+    for junk in (lambda: kp.GFP_KERNEL | 1, lambda: 1 | kp.GFP_ATOMIC,
+                 lambda: kp.GFP_KERNEL & "x", lambda: None & kp.GFP_KERNEL):
+        assert "E0277" in _typed(junk, kp.TypeMismatch)
+    assert heap.alloc_count == 0
+
+
+def test_bad_ids_for_pair_from_unique_are_typed_errors_and_move_nothing(heap):
+    u = kp.UniqueArc.new(Job(1), kp.GFP_KERNEL)
+    for ids in (5, (0,), (0, 1, 2), "01", (0, True), (0, 1.0)):
+        _typed(lambda: kp.ListArc.pair_from_unique(u, ids=ids), kp.TypeMismatch)
+    _typed(lambda: kp.ListArc.pair_from_unique(u, ids=(1, 1)), kp.BuildError)
+    assert u.is_live()
+
+
+def test_only_traits_make_vtables(heap):
+    class NotATrait:
+        pass
+
+    for call in (lambda: kp.vtable(5), lambda: kp.vtable(NotATrait),
+                 lambda: kp.c_vtable(5, NotATrait), lambda: kp.c_vtable(NotATrait, NotATrait),
+                 lambda: kp.impl_trait("Trait")):
+        assert "E0404" in _typed(call, kp.TraitNotImplemented)
+
+
+def test_more_bad_arguments_are_typed_errors(heap):
+    a = kp.Arc.new(1, kp.GFP_KERNEL)
+    for call in (lambda: kp.name(a, 5), lambda: kp.name(a, ""),
+                 lambda: kp.StdArc.new(1).set_strong_count(2**70),
+                 lambda: kp.record(heap=5).__enter__(), lambda: kp.trace(5),
+                 lambda: wq.Queue("q").try_spawn(kp.GFP_KERNEL),
+                 lambda: wq.WorkItem[1.0], lambda: kp.ListLinks[True]):
+        _typed(call, kp.TypeMismatch)
+    assert a.refcount == 1 and kp.name(a, "job") is a
+
+
+def test_a_queue_refuses_work_from_another_heap(heap):
+    q = wq.Queue("q")
+    with kp.Heap():
+        @wq.impl_has_work(id=0, field="work")
+        @kp.impl_trait(wq.WorkItem)
+        @kp.struct
+        class Job:
+            work: wq.Work[0]
+
+            def run(this: "kp.Arc[Self]"):
+                pass
+
+        job = kp.Arc.new(Job(), kp.GFP_KERNEL)
+    second = job.clone()
+    _typed(lambda: q.enqueue(second), kp.UndefinedBehavior)
+    assert second.is_live() and job.refcount == 2 and len(q) == 0

@@ -137,6 +137,53 @@ def test_handles_show_their_own_rust_type_live_and_recorded(heap):
     assert rec.frames[-1].snapshot.handle("u").type_str == "UniqueArc<MaybeUninit<Job>>"
 
 
+@kp.struct
+class Tagged:
+    name: str
+    tags: list
+
+
+def test_mutating_a_container_through_an_arc_shows_in_the_next_snapshot(heap):
+    a = kp.Arc.new(Tagged("job", []), kp.GFP_KERNEL)
+    assert heap.snapshot().object(a.address).fields[1] == ("tags", "[]")
+    a.tags.append("urgent")
+    assert heap.snapshot().object(a.address).fields[1] == ("tags", "['urgent']")
+
+
+def test_mutating_a_container_through_an_arc_shows_in_the_next_recorded_frame(heap):
+    a = kp.Arc.new(Tagged("job", []), kp.GFP_KERNEL)
+    other = kp.Arc.new(1, kp.GFP_KERNEL)
+    with kp.record() as rec:
+        b = other.clone()
+        a.tags.append("urgent")         # no model operation on `a`'s object
+        b.drop()
+    assert [f.snapshot.object(a.address).fields[1][1] for f in rec.frames] == [
+        "[]", "['urgent']"]
+
+
+def test_a_field_holding_a_huge_container_is_shown_shortened_and_cheaply(heap):
+    a = kp.Arc.new(Tagged("big", list(range(10**6))), kp.GFP_KERNEL)
+    tags = heap.snapshot().object(a.address).fields[1][1]
+    assert tags.startswith("[0, 1, 2, ") and tags.endswith("...") and len(tags) == 60
+    assert len(repr(a.deref())) < 300
+
+
+def test_a_big_container_is_not_reprd_in_full_at_every_event(heap):
+    seen = []
+
+    class Item:
+        def __repr__(self):
+            seen.append(1)
+            return "item"
+
+    a = kp.Arc.new(Tagged("many", [Item() for _ in range(1000)]), kp.GFP_KERNEL)
+    with kp.record() as rec:
+        for _ in range(5):
+            a.clone().drop()
+    [f.snapshot for f in rec.frames]
+    assert 0 < len(seen) < 1000         # in all, fewer items than one full repr would show
+
+
 # -- handles named by Python frame ------------------------------------------------------------
 _SCRIPT = """
 a = kp.Arc.new("global", kp.GFP_KERNEL)

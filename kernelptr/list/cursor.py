@@ -118,7 +118,7 @@ class Cursor:
         return True
 
     # -- inserting -------------------------------------------------------------------------
-    def _insert(self, la, op: str):
+    def _insert(self, la, op: str, *, consume: bool = False):
         lst = self._check(op)
         obj = lst._accept(la, op)
         self._version += 1
@@ -128,6 +128,9 @@ class Cursor:
         if at_front:
             set_first(lst, obj)   # inserted before the first item: it is the new head
         lst._generation += 1
+        if consume:     # before the event, so that its picture shows the cursor gone
+            self._state = "moved"
+            lst._cursor = None
         lst._emit(op, f"{obj.type_name} @{obj.address:#x} linked in at the cursor; no "
                   "allocation", obj, Stmt("{}.%s({})" % op.split("::")[1], self, la))
         return obj
@@ -142,9 +145,7 @@ class Cursor:
 
     def insert(self, la) -> None:
         """`insert_prev`, consuming the cursor (behaviour 60)."""
-        self._insert(la, "Cursor::insert")
-        self._state = "moved"
-        self._list._cursor = None
+        self._insert(la, "Cursor::insert", consume=True)
 
     # -- removing --------------------------------------------------------------------------
     @compound("{self}.remove_next()", option=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .. import unwind
 from ..errors import BorrowError
 from ..rust import Stmt, implicit
 
@@ -95,6 +96,7 @@ class IntoIter:
         with implicit("drop({}) drops the items left", self):
             self._list._drop_items()
         self._finish()
+        unwind.resume()
 
     def __repr__(self) -> str:
         return _iter_repr("IntoIter", self._list)

@@ -8,7 +8,18 @@ from ..types_ import type_name_of
 
 __all__ = ["ListLinks", "ListLinksSelfPtr", "AtomicTracker", "impl_list_arc_safe",
            "impl_list_item", "list_arc_safe_of", "list_item_field", "tracker_id",
-           "tracking_of", "follow_tracked_by", "require_list_arc_safe"]
+           "tracking_of", "follow_tracked_by", "require_list_arc_safe", "check_id"]
+
+
+def check_id(id, op: str) -> None:
+    """Refuse anything but a list ID, a `u64` constant (`True` and `1.0` are not IDs)."""
+    if not isinstance(id, int) or isinstance(id, bool) or not 0 <= id < 2**64:
+        from ..types_ import safe_repr
+
+        raise TypeMismatch(f"{op}: a list ID is a `u64` constant, found {safe_repr(id)}",
+                           rule="the ID is a const generic `const ID: u64`",
+                           rustc="error[E0308]: mismatched types (expected `u64`)",
+                           fix="write id=0 or id=1")
 
 
 def _hex(o) -> str:
@@ -197,6 +208,7 @@ def impl_list_arc_safe(T=None, *, id: int = 0, untracked: bool = False,
     >>> kp.list.list_arc_safe_of(Outer, 0), kp.list.tracking_of(Outer, 0, Outer(Job()))
     (('delegated', 'job'), 'tracked')
     """
+    check_id(id, "impl_list_arc_safe")
     if untracked == (tracked_by is not None):
         raise BuildError("impl_list_arc_safe needs exactly one of untracked=True or "
                          "tracked_by='field'",
@@ -265,6 +277,7 @@ def impl_list_item(T=None, *, id: int = 0, using: str = "links"):
     >>> list_item_field(Job, 0), list_item_field(Job, 1)
     ('links', None)
     """
+    check_id(id, "impl_list_item")
 
     def apply(cls):
         spec = _field_spec(cls, using, "impl_list_item", (ListLinks,))
@@ -340,6 +353,7 @@ def tracker_id(T, id: int, value=None) -> int | None:
 def require_list_arc_safe(T, id: int, op: str, value=None):
     """Raise TraitNotImplemented unless `T: ListArcSafe<id>` (through every `tracked_by`
     delegation, down to the wrapped `value` when given); return `T`'s registration."""
+    check_id(id, op)
     last, inner, entry = follow_tracked_by(T, value, id)
     if entry is None:
         bad = T if list_arc_safe_of(T, id) is None else last

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .. import unwind
 from ..arc import Arc
 from ..borrow import ArcBorrow
 from ..errors import (BorrowError, TraitNotImplemented, TypeMismatch, UndefinedBehavior,
@@ -10,7 +11,7 @@ from ..heap import current_heap
 from ..ownership import Handle
 from ..rust import Stmt, implicit, mut_ref, ref
 from ..types_ import type_name_of
-from .links import ListLinksSelfPtr, list_item_field, require_list_arc_safe
+from .links import ListLinksSelfPtr, check_id, list_item_field, require_list_arc_safe
 from .list_arc import ListArc, expect_handle
 from .ring import insert_before, links, set_first, unlink, walk, wrote
 
@@ -23,8 +24,8 @@ def same_heap(lst, obj, op: str) -> None:
         raise UndefinedBehavior(
             f"{op}: the {obj.type_name} at {obj.address:#x} belongs to another heap (made "
             "before a kp.reset() or in another `with kp.Heap()`)",
-            rule="a list links objects of its own kernel; one from another is a dangling "
-                 "pointer here",
+            rule="a list or queue holds objects of its own kernel; one from another is a "
+                 "dangling pointer here",
             fix="re-run the cells that make the items after resetting, so that list and "
                 "items share one heap")
 
@@ -63,6 +64,7 @@ class List:
     def __init__(self, T, id: int = 0):
         from ..traits.dynlist import refuse_trait
 
+        check_id(id, "List::new")
         refuse_trait(T, id)     # `List<dyn Trait>`: a trait has no links at a fixed offset
         if list_item_field(T, id) is None:
             name = type_name_of(T)
@@ -104,6 +106,7 @@ class List:
         return f"List<{self.type_name}, {self.id}>"
 
     def _alive(self, op: str) -> None:
+        self._heap._require_current(op)
         if self._state != "live":
             raise UseAfterMove(
                 f"use of {self._state} value: this {self.type_str()} was {self._state}"
@@ -112,13 +115,24 @@ class List:
                 rustc="error[E0382]: borrow of moved value",
                 fix="use the iterator into_iter() returned, or make a new List")
 
-    def _use(self, op: str, *, mutate: bool) -> None:
+    def _use(self, op: str, *, mutate: bool) -> bool:
         """Another path uses the list: the cursor's `&mut` borrow ends; a `&mut self` use
-        also ends every ArcBorrow the list handed out (non-lexical lifetimes)."""
+        also ends every ArcBorrow the list handed out (non-lexical lifetimes). Returns
+        whether a live cursor's borrow ended."""
         self._alive(op)
+        ended = self._cursor is not None and self._cursor._state == "live"
         self._cursor = None
         if mutate:
             self._generation += 1
+        return ended
+
+    def _read(self, op: str) -> None:
+        """A `&self` use (no event of its own): if it ends a cursor's borrow, that is a
+        change the pictures show, so it gets an event."""
+        if self._use(op, mutate=False):
+            call = {"List::first": "iter().next", "List::is_empty": "is_empty"}.get(op, "iter")
+            self._emit(op, "the cursor's `&mut` borrow of the list ends here (the list is "
+                       "used by another path)", rust=Stmt("{}.%s()" % call, self))
 
     def _borrow(self, obj) -> ArcBorrow:
         return self._fat(obj, ArcBorrow(obj, source=self, generation=self._generation))
@@ -147,19 +161,19 @@ class List:
     @property
     def first(self) -> ArcBorrow | None:
         """The first item as an ArcBorrow, or None when the list is empty (behaviour 35)."""
-        self._use("List::first", mutate=False)
+        self._read("List::first")
         return None if self._first is None else self._borrow(self._first)
 
     def is_empty(self) -> bool:
         """`List::is_empty`: `first` is null."""
-        self._use("List::is_empty", mutate=False)
+        self._read("List::is_empty")
         return self._first is None
 
     def __iter__(self):
         """`List::iter`: ArcBorrows front to back (behaviour 50)."""
         from .iter import Iter
 
-        self._use("List::iter", mutate=False)
+        self._read("List::iter")
         return Iter(self)
 
     iter = __iter__
@@ -171,7 +185,10 @@ class List:
 
         self._use("List::into_iter", mutate=True)
         self._state, self._moved_by = "moved", "List::into_iter"
-        return IntoIter(self)
+        it = IntoIter(self)
+        self._emit("List::into_iter", f"{self.type_str()} moved into an IntoIter: each next() "
+                   "pops its front item", rust=Stmt("{}.into_iter()", self, result=it))
+        return it
 
     def __len__(self):
         raise _NoLen(
@@ -202,8 +219,9 @@ class List:
             return accept(self, la, op)
         expected = f"ListArc<{self.type_name}, {self.id}>"
         expect_handle(la, ListArc, op, expected)
+        if la._obj is not None:
+            same_heap(self, la._obj, op)
         obj = la._check(op)
-        same_heap(self, obj, op)
         if obj.type is not self.T or la._id != self.id:
             raise TypeMismatch(
                 f"{op}: expected `{expected}`, found `{la.type_str()}`",
@@ -284,6 +302,9 @@ class List:
     def _push(self, la, op: str, *, front: bool) -> None:
         self._alive(op)
         if self._holds_dyn:
+            # Check the heap before the coercion moves anything.
+            if isinstance(la, Handle) and la._obj is not None:
+                same_heap(self, la._obj, op)
             from ..traits.dynlist import coerce_at_push
 
             la = coerce_at_push(self, la)   # the unsizing coercion rustc inserts here
@@ -437,8 +458,14 @@ class List:
         self._emit("List::drop", f"{self.type_str()} dropped", rust=Stmt("drop({})", self))
 
     def _drop_items(self) -> None:
-        while self._first is not None:
-            self._pop_end("List::drop", back=False).drop()
+        """Pop and drop every item; an item whose destructor panics does not stop the others
+        (the panic is raised again when the operation ends, see kernelptr.unwind)."""
+        unwind.begin()      # the pops' own events must not raise a caught panic yet
+        try:
+            while self._first is not None:
+                unwind.drop_unwinding(self._pop_end("List::drop", back=False))
+        finally:
+            unwind.end()
 
     def _kp_drop_in_place(self) -> None:
         """Run when the struct holding this list is freed."""
@@ -454,7 +481,9 @@ class List:
         return list(walk(self))
 
     def __repr__(self) -> str:
-        items = ", ".join(f"{o.address:#x}" for o in walk(self))
+        # At most 64 items: a struct holding a long list is drawn at every event.
+        shown = [f"{o.address:#x}" for o in walk(self, 65)]
+        items = ", ".join(shown[:64] + (["..."] if len(shown) > 64 else []))
         state = "" if self._state == "live" else f" ({self._state})"
         return f"{self.type_str()}[{items}]{state}"
 

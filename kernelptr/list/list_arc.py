@@ -7,13 +7,13 @@ from ..borrow import ArcBorrow
 from ..deref import DerefHandle
 from ..errors import (BuildError, NotClone, TraitNotImplemented, TypeMismatch,
                       UndefinedBehavior)
-from ..flags import Flags
+from ..flags import REQUIRED, Flags
 from ..raw import RawPtr
 from ..result import Err, Ok
 from ..rust import Stmt, alloc_expr, compound, rust_type
 from ..types_ import type_name_of
 from ..unique import UniqueArc
-from .links import follow_tracked_by, require_list_arc_safe, tracker_id
+from .links import check_id, follow_tracked_by, require_list_arc_safe, tracker_id
 
 __all__ = ["ListArc", "current_holder", "expect_handle"]
 
@@ -154,7 +154,7 @@ class ListArc(DerefHandle):
 
     # -- construction ----------------------------------------------------------------------
     @classmethod
-    def new(cls, value, flags: Flags, id: int = 0) -> "ListArc":
+    def new(cls, value, flags: Flags = REQUIRED, id: int = 0) -> "ListArc":
         """`ListArc::new(value, flags)`: can fail only by allocation (behaviour 24)."""
         require_list_arc_safe(type(value), id, "ListArc::new", value)
         obj = allocate_arc_inner(value, flags, "ListArc::new")
@@ -210,6 +210,8 @@ class ListArc(DerefHandle):
                                rustc="error[E0308]: mismatched types (expected `u64`)",
                                fix="ids=(0, 1)")
         id1, id2 = ids
+        check_id(id1, op)
+        check_id(id2, op)
         if id1 == id2:
             raise BuildError(
                 f"{op}::<{id1}, {id2}>: build_assert!(ID != ID2) failed",
@@ -324,6 +326,7 @@ class ListArc(DerefHandle):
     def from_raw(cls, p, id: int = 0) -> "ListArc":
         """`unsafe ListArc::from_raw`: take back the pointer `ListArc::into_raw` returned."""
         op = "ListArc::from_raw"
+        check_id(id, op)
         obj = _raw_target(p, "into_raw", op, need_owner=True)
         if obj.listarc.get(id) is not p:
             raise UndefinedBehavior(

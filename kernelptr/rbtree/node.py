@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..flags import Flags
+from ..flags import REQUIRED, Flags
 from ..heap import current_heap
 from ..ownership import Handle, drop_value
 from ..rust import Stmt, implicit
@@ -90,7 +90,7 @@ class RBTreeNodeReservation(_NodeHandle):
     kind = "RBTreeNodeReservation"
 
     @classmethod
-    def new(cls, flags: Flags) -> "RBTreeNodeReservation":
+    def new(cls, flags: Flags = REQUIRED) -> "RBTreeNodeReservation":
         """`RBTreeNodeReservation::new(flags)`: allocate an empty node; may fail (and may sleep
         with GFP_KERNEL)."""
         heap = current_heap()
@@ -139,7 +139,7 @@ class RBTreeNode(_NodeHandle):
     kind = "RBTreeNode"
 
     @classmethod
-    def new(cls, key, value, flags: Flags) -> "RBTreeNode":
+    def new(cls, key, value, flags: Flags = REQUIRED) -> "RBTreeNode":
         """`RBTreeNode::new(key, value, flags)`: allocate and fill a node; may fail only by
         allocation."""
         heap = current_heap()

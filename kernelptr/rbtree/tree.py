@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 
 from ..errors import BorrowError, TraitNotImplemented, TypeMismatch, UseAfterMove
-from ..flags import Flags
+from ..flags import REQUIRED, Flags
 from ..heap import current_heap
 from ..rust import Stmt, compound, implicit, ref
 from ..types_ import type_name_of
@@ -211,7 +211,7 @@ class RBTree:
         return RBTreeNode(old_obj)
 
     @compound("{self}.try_create_and_insert({key}, {value}, {flags})?")
-    def try_create_and_insert(self, key, value, flags: Flags) -> RBTreeNode | None:
+    def try_create_and_insert(self, key, value, flags: Flags = REQUIRED) -> RBTreeNode | None:
         """`try_create_and_insert(key, value, flags)`: check the key (a key the tree cannot
         take is refused before anything is allocated), allocate a node (may fail with
         AllocError, changing nothing), then insert it (behaviour 62)."""

@@ -5,6 +5,9 @@
 
 from __future__ import annotations
 
+import inspect
+
+from .. import unwind
 from ..errors import (BuildError, NotDynCompatible, ReceiverMismatch, TraitNotImplemented,
                       TypeMismatch)
 from ..rust import Stmt, rust_type
@@ -193,12 +196,17 @@ def _mismatch(handle, trait, name, receiver, own):
 
 
 def _returned(result, handle) -> bool:
+    """Whether the method handed `handle` back (itself, in a tuple or list, or in an
+    `Ok`/`Err`)."""
+    from ..result import Err, Ok
+
     if result is handle:
         return True
     if isinstance(result, (tuple, list)):
         return any(_returned(r, handle) for r in result)
-    value = getattr(result, "__dict__", {}).get("value")
-    return value is handle
+    if isinstance(result, (Ok, Err)):
+        return _returned(result.value, handle)
+    return False
 
 
 def call_method(handle, trait, name: str, *args, _wrapped: bool = False, **kwargs):
@@ -224,6 +232,7 @@ def call_method(handle, trait, name: str, *args, _wrapped: bool = False, **kwarg
             rule="a #[vtable] trait's default bodies are never meant to run "
                  "(build_error!(VTABLE_DEFAULT_ERROR)); callers check HAS_<NAME> first",
             fix=f"check {own}.HAS_{name.upper()} before calling, or implement {name}")
+    _check_arguments(fn, f"<{own} as {trait.__name__}>::{name}", args, kwargs)
     heap = obj.heap
     if receiver.pointer is None:
         this = inner if inner is not None and (vt is not None or _wrapped) else obj.value
@@ -242,9 +251,20 @@ def call_method(handle, trait, name: str, *args, _wrapped: bool = False, **kwarg
         heap.emit(f"<{own} as {trait.__name__}>::{name}",
                   f"static call of {own}::{name} with self: {receiver.rust(own)}",
                   (obj.address,), rust=rust)
-    result = fn(this, *args, **kwargs)
-    if receiver.by_value and this._state == "live" and this._inside is None \
-            and not _returned(result, this):
+    try:
+        result = fn(this, *args, **kwargs)
+    except BaseException as error:
+        # Unwinding: the method panicked; the `self` it was given is dropped on the way out
+        # (a second panic from that drop aborts, see kernelptr.unwind).
+        if receiver.by_value and _unclaimed(this):
+            from ..rust import implicit
+
+            unwind.caught(error)
+            with implicit(f"unwinding out of {own}::{name}"):
+                unwind.drop_unwinding(this)
+            unwind.resume()
+        raise
+    if receiver.by_value and _unclaimed(this) and not _returned(result, this):
         # INVARIANT: a by-value `self` nobody took is dropped at the end of the method.
         from ..rust import implicit
 
@@ -264,6 +284,32 @@ def _call_stmt(fn, own: str, name: str, handle, args) -> Stmt:
     else:
         template = f"{{}}.{name}({fields})"
     return Stmt(template, handle, *args)
+
+
+def _unclaimed(this) -> bool:
+    """A by-value `self` the method neither moved on nor stored: it is still the method's."""
+    return this._state == "live" and this._inside is None and \
+        not (this._obj is not None and this._obj.freed)
+
+
+def _check_arguments(fn, what: str, args, kwargs) -> None:
+    """Refuse a call whose arguments do not fit the method (rustc E0061), before anything
+    moves."""
+    try:
+        signature = inspect.signature(fn)
+    except (TypeError, ValueError):
+        return          # a builtin without a signature: Python will check
+    try:
+        signature.bind(None, *args, **kwargs)
+    except TypeError as error:
+        params = [p for p in signature.parameters.values()][1:]
+        takes = ", ".join(p.name for p in params) or "no arguments"
+        raise TypeMismatch(
+            f"{what}: {error}",
+            rule="a method is called with exactly the arguments it declares after self",
+            rustc=f"error[E0061]: this method takes {len(params)} argument(s) but "
+                  f"{len(args) + len(kwargs)} were supplied",
+            fix=f"pass: {takes}") from None
 
 
 def trait_method(handle, name: str):

@@ -9,7 +9,7 @@ from ..types_ import type_name_of
 from .receiver import Receiver, has_body, receiver_of
 
 __all__ = ["Trait", "TraitMethod", "impl_trait", "vtable", "implements", "impl_of",
-           "receiver_in", "register_on"]
+           "receiver_in", "register_on", "require_trait"]
 
 
 @dataclass(frozen=True)
@@ -85,12 +85,26 @@ def vtable(trait: type) -> type:
     >>> FileOps.HAS_OPEN, FileOps.HAS_IOCTL
     (False, False)
     """
+    require_trait(trait, "#[vtable]")
     trait._kp_vtable_attr = True
     for name in trait._kp_methods:
         const = f"HAS_{name.upper()}"
         if const not in trait.__dict__:      # a const the user wrote is kept
             setattr(trait, const, False)
     return trait
+
+
+def require_trait(trait, what: str) -> None:
+    """Refuse anything but a trait (a subclass of `kp.Trait`): rustc E0404."""
+    if not (isinstance(trait, type) and issubclass(trait, Trait)):
+        from ..types_ import safe_repr
+
+        found = trait.__name__ if isinstance(trait, type) else safe_repr(trait)
+        raise TraitNotImplemented(
+            f"{what}({found}): expected a trait (a subclass of kp.Trait)",
+            rule="only traits can be implemented, made into C tables or used as `dyn`",
+            rustc=f"error[E0404]: expected trait, found `{found}`",
+            fix="derive the trait class from kp.Trait")
 
 
 def _type_name(cls) -> str:
@@ -111,12 +125,7 @@ def impl_trait(trait: type):
     >>> kp.implements(Dog, Greet)
     True
     """
-    if not (isinstance(trait, type) and issubclass(trait, Trait)):
-        raise TraitNotImplemented(
-            f"impl_trait({trait!r}): expected a trait (a subclass of kp.Trait)",
-            rule="only traits can be implemented",
-            rustc=f"error[E0404]: expected trait, found `{getattr(trait, '__name__', trait)}`",
-            fix="derive the trait class from kp.Trait")
+    require_trait(trait, "impl_trait")
 
     def decorate(cls):
         tname = trait.__name__

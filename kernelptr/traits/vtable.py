@@ -6,7 +6,7 @@ from ..errors import BuildError, TraitNotImplemented, TypeMismatch
 from ..heap import current_heap
 from ..snapshot import VtableSnap
 from ..types_ import size_align_of, type_name_of
-from .trait import Trait, impl_of, implements
+from .trait import Trait, impl_of, implements, require_trait
 
 __all__ = ["Vtable", "vtable_for", "CVtable", "c_vtable", "RODATA_BASE"]
 
@@ -175,6 +175,7 @@ class CVtable:
 
 def c_vtable(trait: type, typ: type, defaults: dict | None = None) -> CVtable:
     """`kp.c_vtable(Trait, Impl)`: build the C ops table for a `#[vtable]` trait's impl."""
+    require_trait(trait, "c_vtable")
     if not getattr(trait, "_kp_vtable_attr", False):
         raise TypeMismatch(
             f"c_vtable: trait {trait.__name__} is not declared with @kp.vtable",
