@@ -45,7 +45,7 @@ __all__ = [
     "Deadlock", "Abort", "NotDynCompatible",
 ]
 
-# -- traits, trait objects, vtables (issue 4) ---------------------------------------------
+# -- traits, trait objects, vtables -------------------------------------------------------
 from .traits import (CVtable, DispatchReport, PointerType, Trait, Unsized,  # noqa: E402
                      Vtable, c_vtable, check_dispatch_from_dyn, impl_dyn_list_item,
                      impl_trait, implements, pointer_type, vtable, vtable_for)
@@ -54,7 +54,7 @@ __all__ += ["Trait", "impl_trait", "implements", "vtable", "Vtable", "vtable_for
             "c_vtable", "check_dispatch_from_dyn", "pointer_type", "PointerType",
             "DispatchReport", "Unsized", "impl_dyn_list_item"]
 
-# -- intrusive lists and ListArc (issue 3) -------------------------------------------------
+# -- intrusive lists and ListArc -----------------------------------------------------------
 from .list import (AtomicTracker, Cursor, CursorPeek, IntoIter, Iter, List,  # noqa: E402
                    ListArc, ListLinks, ListLinksSelfPtr, impl_list_arc_safe, impl_list_item,
                    unchecked)
@@ -66,18 +66,18 @@ __all__ += [
     "Panic",
 ]
 
-# -- RBTree (issue 4) ----------------------------------------------------------------------
+# -- RBTree --------------------------------------------------------------------------------
 from . import rbtree  # noqa: E402
 from .rbtree import CursorMut, RBTree, RBTreeNode, RBTreeNodeReservation  # noqa: E402
 
 __all__ += ["RBTree", "RBTreeNode", "RBTreeNodeReservation", "CursorMut", "rbtree"]
 
-# -- workqueue (issue 4) -------------------------------------------------------------------
+# -- workqueue -----------------------------------------------------------------------------
 from . import workqueue  # noqa: E402
 
 __all__ += ["workqueue"]
 
-# -- Binder's todo list (issue 4) ------------------------------------------------------------
+# -- Binder's todo list ----------------------------------------------------------------------
 from . import binder  # noqa: E402
 
 __all__ += ["binder"]
