@@ -87,7 +87,10 @@ def to_notebook(cells: list[dict], *, solutions: bool) -> nbformat.NotebookNode:
             continue
         kept.append(cell)
     for cell in kept:
-        meta = {"slideshow": {"slide_type": cell["slide"]}}
+        # A cell that continues its slide carries no slideshow metadata: that is what
+        # nbconvert, RISE and reveal.js read as "-", and the only form JupyterLab's deck
+        # mode (jupyterlab-slideshow) shows: it hides a cell whose slide_type is "-".
+        meta = {"slideshow": {"slide_type": cell["slide"]}} if cell["slide"] != "-" else {}
         tags = list(cell["tags"]) + ([cell["role"]] if cell["role"] else [])
         if tags:
             meta["tags"] = tags
