@@ -100,3 +100,17 @@ def test_notebook_is_structured_for_learners(name):
         if "check" in c["metadata"].get("tags", []):
             out = shown(c)
             assert out.startswith("✅ Correct!"), f"a solution fails its check: {out}"
+
+
+@pytest.mark.parametrize("name", EXPECTED)
+def test_every_slide_has_speaker_notes_before_the_next_slide(name):
+    """Each `slide` cell is followed, before the next `slide`, by a notes cell in the
+    course's form (what to say, ask and show), which the decks show in the speaker view."""
+    cells = load(NB / f"{name}.ipynb")["cells"]
+    starts = [i for i, c in enumerate(cells) if slide_type(c) == "slide"]
+    for k, i in enumerate(starts):
+        end = starts[k + 1] if k + 1 < len(starts) else len(cells)
+        notes = [c["source"] for c in cells[i + 1:end] if slide_type(c) == "notes"]
+        heading = cells[i]["source"].splitlines()[0]
+        assert notes, f"{name}: the slide {heading!r} has no speaker notes"
+        assert any("Say" in n for n in notes), f"{name}: {heading!r}: notes say nothing to say"
