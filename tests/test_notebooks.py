@@ -5,6 +5,7 @@ learners (objectives, exercises each followed by a self-check, a summary) and fo
 import importlib.util
 import json
 import pathlib
+import re
 
 import pytest
 
@@ -113,4 +114,5 @@ def test_every_slide_has_speaker_notes_before_the_next_slide(name):
         notes = [c["source"] for c in cells[i + 1:end] if slide_type(c) == "notes"]
         heading = cells[i]["source"].splitlines()[0]
         assert notes, f"{name}: the slide {heading!r} has no speaker notes"
-        assert any("Say" in n for n in notes), f"{name}: {heading!r}: notes say nothing to say"
+        assert any(re.search(r"\b(Say|Ask|Show)\b", n) for n in notes), \
+            f"{name}: {heading!r}: its notes neither say, ask nor show anything"
