@@ -10,7 +10,7 @@ import pathlib
 import pytest
 
 from test_browser import ARTIFACTS, launch
-from test_browser_slides import non_local
+from test_browser_slides import non_local, projector_page
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.browser
@@ -41,10 +41,7 @@ def test_the_site_steps_recordings_and_presents_slides_offline(site):
     with sync_playwright() as pw:
         browser = launch(pw)
         try:
-            context = browser.new_context(viewport={"width": 1280, "height": 720})
-            requests = []
-            context.on("request", lambda r: requests.append(r.url))
-            page = context.new_page()
+            page, requests = projector_page(browser)
 
             # The index links the page and the slides.
             page.goto((site / "index.html").as_uri())

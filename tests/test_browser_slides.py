@@ -39,6 +39,15 @@ def non_local(urls) -> list:
     return sorted(set(out))
 
 
+def projector_page(browser):
+    """A page the size of a 1280x720 projector, and the list every request it (or a window
+    it opens) makes is added to."""
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    requests = []
+    context.on("request", lambda r: requests.append(r.url))
+    return context.new_page(), requests
+
+
 def test_notebook_04_presents_as_slides_with_a_live_stepper(tmp_path):
     from playwright.sync_api import sync_playwright
 
@@ -52,10 +61,7 @@ def test_notebook_04_presents_as_slides_with_a_live_stepper(tmp_path):
             sync_playwright() as pw:
         browser = launch(pw)
         try:
-            context = browser.new_context(viewport={"width": 1280, "height": 720})
-            requests = []
-            context.on("request", lambda r: requests.append(r.url))
-            page = context.new_page()
+            page, requests = projector_page(browser)
             open_and_run_all(page, url)
             page.locator(".kp-stepper .kp-graph svg").first.wait_for(timeout=120_000)
 
