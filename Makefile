@@ -4,6 +4,8 @@
 #               the model's tests also run on Python 3.12-3.14 in Pyodide under node
 #               (tests/test_pythons.py)
 #   make lite   the course as a static JupyterLite site in build/lite/ (browser only, no install)
+#   make site   the course as static pages and slides in build/site/ (no Python in the browser)
+#   make solutions  rebuild the lecturers' solutions in lecturers/solutions/
 # PYTHON=python3.12 picks the Python the venv is made from (3.10 or newer).
 
 SHELL     := /bin/bash
@@ -23,7 +25,7 @@ ifneq ($(strip $(shell cat $(STAMP) 2>/dev/null)),$(strip $(PKGS)))
 $(STAMP): FORCE
 endif
 
-.PHONY: lab test lite notebooks venv python-info system-deps-lab system-deps-test system-deps-lite FORCE
+.PHONY: lab test lite site solutions notebooks venv python-info system-deps-lab system-deps-test system-deps-lite FORCE
 
 lab: $(STAMP) system-deps-lab python-info
 	@mkdir -p notebooks
@@ -39,6 +41,15 @@ venv: $(STAMP)
 # any static web server can serve; downloads are cached in build/lite-cache/.
 lite: $(STAMP) system-deps-lite
 	$(PY) lite/build.py
+
+# The course as plain files (build/site/): every notebook as a page and as reveal.js slides
+# with speaker notes, every recording steppable; opens from disk or any static host, offline.
+site: $(STAMP) system-deps-lab
+	$(PY) site/build.py
+
+# The executed solutions, for lecturers (outside notebooks/, which students open).
+solutions: $(STAMP) system-deps-lab
+	$(PY) lecturers/build.py --solutions
 
 # Rebuild and re-execute the notebooks from lecturers/src (after editing a source, or after
 # a change to the pictures: nbval compares every output, SVG included).
@@ -74,8 +85,13 @@ $(PY):
 	    echo "       Install it: sudo apt-get install python3-venv" >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); exit 1; }
 
-$(STAMP): pyproject.toml | $(PY)
+# The JupyterLab defaults for presenting (lecturers/lab-settings/) go into the venv's lab
+# settings: deck mode keeps the prompt column, so the Steppers' first buttons stay clickable.
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.d/kernelptr.json
+
+$(STAMP): pyproject.toml lecturers/lab-settings/kernelptr.json | $(PY)
 	$(PY) -m pip install --disable-pip-version-check -e '.[test]'
+	install -D -m 644 lecturers/lab-settings/kernelptr.json $(LAB_OVERRIDES)
 	@echo '$(PKGS)' > $@
 
 FORCE:

@@ -11,6 +11,7 @@ widget state, no timing metadata.
 
     .venv/bin/python lecturers/build.py            # every notebook
     .venv/bin/python lecturers/build.py 01 03      # only those
+    .venv/bin/python lecturers/build.py --solutions    # only the solutions (`make solutions`)
 
 Kernel Rust in a markdown cell is a fenced block whose info string starts with `rust`, so
 GitHub and JupyterLab highlight it; `tests/test_rust_blocks.py` parses every such block (of
@@ -87,7 +88,10 @@ def to_notebook(cells: list[dict], *, solutions: bool) -> nbformat.NotebookNode:
             continue
         kept.append(cell)
     for cell in kept:
-        meta = {"slideshow": {"slide_type": cell["slide"]}}
+        # A cell that continues its slide carries no slideshow metadata: that is what
+        # nbconvert, RISE and reveal.js read as "-", and the only form JupyterLab's deck
+        # mode (jupyterlab-slideshow) shows: it hides a cell whose slide_type is "-".
+        meta = {"slideshow": {"slide_type": cell["slide"]}} if cell["slide"] != "-" else {}
         tags = list(cell["tags"]) + ([cell["role"]] if cell["role"] else [])
         if tags:
             meta["tags"] = tags
@@ -124,11 +128,13 @@ def build(src: pathlib.Path, *, solutions: bool) -> pathlib.Path:
 
 
 def main(argv: list[str]) -> None:
+    only_solutions = "--solutions" in argv
+    argv = [a for a in argv if a != "--solutions"]
     sources = sorted((HERE / "src").glob("*.py"))
     if argv:
         sources = [s for s in sources if any(s.name.startswith(a) for a in argv)]
     for src in sources:
-        for solutions in (False, True):
+        for solutions in ((True,) if only_solutions else (False, True)):
             if solutions and "# %% solution" not in src.read_text() and \
                     not re.search(r"^# %%.* solution", src.read_text(), re.M):
                 continue

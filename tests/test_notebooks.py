@@ -5,6 +5,7 @@ learners (objectives, exercises each followed by a self-check, a summary) and fo
 import importlib.util
 import json
 import pathlib
+import re
 
 import pytest
 
@@ -31,6 +32,11 @@ def load(path):
             if isinstance(out.get("text"), list):
                 out["text"] = "".join(out["text"])
     return nb
+
+
+def slide_type(cell) -> str:
+    """The cell's slide type; "-" (continues the slide) when it has none."""
+    return cell["metadata"].get("slideshow", {}).get("slide_type", "-")
 
 
 def shown(cell) -> str:
@@ -69,7 +75,9 @@ def test_notebook_is_clean_and_executed(name):
         assert [c["execution_count"] for c in code] == list(range(1, len(code) + 1))
         for c in nb["cells"]:
             assert "execution" not in c["metadata"]
-            assert c["metadata"]["slideshow"]["slide_type"] in build.SLIDE_TYPES | {"-"}
+            assert slide_type(c) in build.SLIDE_TYPES | {"-"}
+            # JupyterLab's deck mode hides a cell marked "-": such cells carry no metadata.
+            assert c["metadata"].get("slideshow", {}).get("slide_type") != "-"
 
 
 @pytest.mark.parametrize("name", EXPECTED)
@@ -77,8 +85,8 @@ def test_notebook_is_structured_for_learners(name):
     cells = load(NB / f"{name}.ipynb")["cells"]
     first = cells[0]["source"]
     assert first.startswith("# ") and "You will learn" in first
-    assert cells[0]["metadata"]["slideshow"]["slide_type"] == "slide"
-    content = [c for c in cells if c["metadata"]["slideshow"]["slide_type"] != "notes"]
+    assert slide_type(cells[0]) == "slide"
+    content = [c for c in cells if slide_type(c) != "notes"]
     assert "Summary" in content[-1]["source"], "the last slide is the summary (its speaker " \
         "notes may follow it)"
     tags = [c["metadata"].get("tags", []) for c in cells]
@@ -93,3 +101,18 @@ def test_notebook_is_structured_for_learners(name):
         if "check" in c["metadata"].get("tags", []):
             out = shown(c)
             assert out.startswith("✅ Correct!"), f"a solution fails its check: {out}"
+
+
+@pytest.mark.parametrize("name", EXPECTED)
+def test_every_slide_has_speaker_notes_before_the_next_slide(name):
+    """Each `slide` cell is followed, before the next `slide`, by a notes cell in the
+    course's form (what to say, ask and show), which the decks show in the speaker view."""
+    cells = load(NB / f"{name}.ipynb")["cells"]
+    starts = [i for i, c in enumerate(cells) if slide_type(c) == "slide"]
+    for k, i in enumerate(starts):
+        end = starts[k + 1] if k + 1 < len(starts) else len(cells)
+        notes = [c["source"] for c in cells[i + 1:end] if slide_type(c) == "notes"]
+        heading = cells[i]["source"].splitlines()[0]
+        assert notes, f"{name}: the slide {heading!r} has no speaker notes"
+        assert any(re.search(r"\b(Say|Ask|Show)\b", n) for n in notes), \
+            f"{name}: {heading!r}: its notes neither say, ask nor show anything"

@@ -56,7 +56,7 @@ WHEELS = ("pytest==9.2.0", "pluggy==1.7.0", "iniconfig==2.3.1", "packaging==26.4
 #: Test files that never run inside Pyodide (globs from the repository root).
 HOST_ONLY = ("tests/test_widgets_*.py", "tests/test_browser*.py", "tests/test_notebooks.py",
              "tests/test_packaging.py", "tests/test_public_docs.py", "tests/test_pythons.py",
-             "tests/test_lite.py", "tests/test_rust_blocks.py")
+             "tests/test_lite.py", "tests/test_rust_blocks.py", "tests/test_site.py")
 #: pytest arguments of the model suite: everything but HOST_ONLY and `host_only` tests.
 MODEL_SUITE = ("-q", "-m", "not host_only", "tests",
                *(f"--ignore-glob={pattern}" for pattern in HOST_ONLY))
@@ -287,7 +287,7 @@ def _notebook_cells():
 
 
 def _sources():
-    for folder in ("kernelptr", "widgets", "tests", "lecturers", "lite", "benchmarks"):
+    for folder in ("kernelptr", "widgets", "tests", "lecturers", "lite", "site", "benchmarks"):
         for path in sorted((ROOT / folder).rglob("*.py")):
             if ".ipynb_checkpoints" in path.parts or path.parent.name == "src":
                 continue

@@ -417,7 +417,7 @@ widgets.Predict("`Arc::clone` calls `refcount_inc`. Which ordering does the kern
 # %%
 kp.layout(int).arc_inner, kp.layout(int).std_arc_inner    # bytes for T = u64
 
-# %% fragment
+# %% subslide
 widgets.plot_layout()
 
 # %% [md] subslide
@@ -539,7 +539,7 @@ widgets.DoesItCompile(assign_through_pinned_unique, [
 # }
 # ```
 
-# %%
+# %% subslide
 heap = kp.reset()
 with kp.record() as rec:
     d = kp.Arc.new(Request("io"), kp.GFP_KERNEL)

@@ -52,7 +52,7 @@
 # The model: `a.as_arc_borrow()`, `b.clone()` for the copy, `b.clone_arc()` for
 # `Arc::from(b)`. The quiz stops before two steps: predict the count.
 
-# %%
+# %% subslide
 import kernelptr as kp
 import widgets
 
@@ -180,7 +180,7 @@ widgets.DoesItCompile(upgrade_after_drop, [
 # (nothing: the lock was never taken). Show: step through; watch the lock banner appear and
 # the bold `UniqueArc` become a plain `Arc` with count 1.
 
-# %%
+# %% subslide
 def publish_urgent(lock):
     u = kp.UniqueArc.new_uninit(kp.GFP_KERNEL, type=Job)   # before the lock: may sleep
     with lock.lock() as guard:
@@ -339,7 +339,7 @@ checks.ex02_make_pair(make_pair)
 # The model: `kp.UniqueArc.new` (mutable, unpinned), `kp.UniqueArc.pin_init`,
 # `u.pin_init_with(v)`, `u.into_pin()` (pinned), `u.project()`.
 
-# %%
+# %% subslide
 @kp.struct
 class Request:                   # #[pin_data] struct Request { .., #[pin] _pin: PhantomPinned }
     name: str

@@ -202,7 +202,7 @@ with threads.lock() as tree:
 #
 # **Predict before each push** (the next step stays hidden until you commit):
 
-# %%
+# %% subslide
 heap = kp.reset()                               # a fresh kernel: only this section's objects
 jobs = kp.SpinLock(kp.List(Job, id=0), "jobs")   # SpinLock<List<Job, 0>>
 with kp.record() as rec:
@@ -314,7 +314,7 @@ checks.ex03_build(build)
 # `remove` is `unsafe`: the links cannot say *which* list they belong to (notebook 04 shows
 # what goes wrong).
 
-# %%
+# %% subslide
 heap = kp.reset()
 q = kp.List(Job, id=0)
 b = job("b")
@@ -375,7 +375,7 @@ widgets.Predict("How many pointers (`next`, `prev`, `first`) does removing the 5
 # carries over. A `dict` is O(1) too, but its insert may allocate, which is what a spinlock
 # holder may not do.
 
-# %%
+# %% subslide
 # NBVAL_IGNORE_OUTPUT
 widgets.plot_op_cost()
 
@@ -399,7 +399,7 @@ widgets.plot_op_cost()
 # `peek_next()` / `peek_prev()` look at a neighbour (a `CursorPeek`, which derefs to the
 # `Job`); `move_next()` / `move_prev()` walk and return `false` at an end.
 
-# %%
+# %% subslide
 heap = kp.reset()
 pending = kp.List(Job, id=0)
 for name in ("a", "b", "c"):

@@ -47,7 +47,7 @@ import widgets
 # right.push_back(unsafe { ListArc::from_raw(shared.clone().into_raw()) });
 # ```
 
-# %%
+# %% subslide
 @kp.impl_list_item(id=0, using="links")
 @kp.impl_list_arc_safe(id=0, untracked=True)
 @kp.struct
@@ -119,7 +119,7 @@ print(race.recording.rust())
 # let plain: Arc<Job> = la.clone_arc();   // +1, a plain Arc; `la` stays the ListArc
 # ```
 
-# %%
+# %% subslide
 heap = kp.reset()
 la = kp.ListArc.new(Job("unique"), kp.GFP_KERNEL)
 plain = la.clone_arc()
@@ -312,7 +312,7 @@ class Task:
 #
 # **Predict** before each step (who holds which `ListArc`?):
 
-# %%
+# %% subslide
 heap = kp.reset()
 timeline, mine = kp.List(Task, id=0), kp.List(Task, id=1)
 with kp.record() as rec:

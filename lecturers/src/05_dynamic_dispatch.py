@@ -95,7 +95,7 @@ class Rect:
 # let d: Arc<dyn Shape> = c.clone();   // unsizing coercion: same object, one more count
 # ```
 
-# %%
+# %% subslide
 heap = kp.reset()
 view = widgets.HeapView(heap)
 c = kp.Arc.new(Circle(2), kp.GFP_KERNEL)
@@ -355,7 +355,7 @@ class Retry:
 # guard.push_back(retry);
 # ```
 
-# %%
+# %% subslide
 heap = kp.reset()
 ping = kp.ListArc.new(Wrapper(Ping(1)), kp.GFP_KERNEL)
 retry = kp.ListArc.new(Wrapper(Retry("disk")), kp.GFP_KERNEL)

@@ -157,7 +157,7 @@ widgets.Predict("Which slots of the C table for `RandomFile` are NULL?",
 # }
 # ```
 
-# %%
+# %% subslide
 table = kp.c_vtable(FileOps, RandomFile, defaults={"ioctl": -25})
 widgets.draw_c_vtable(table)
 

@@ -138,7 +138,7 @@ kp.ListArc.try_from_arc(error.clone())
 # let _ = thread.push_work(noop);      // takes the lock; coerces to DLArc<dyn DeliverToRead>
 # ```
 
-# %%
+# %% subslide
 heap = kp.reset()
 t = binder.Thread("t")
 noop = binder.arc_try_new(binder.DeliverCode("BR_NOOP"))
@@ -346,7 +346,7 @@ checks.ex07_deliver(deliver)
 # let second = workqueue::system().enqueue(job.clone());   // Err(arc): already pending
 # ```
 
-# %%
+# %% subslide
 @wq.impl_has_work(id=0, field="work")
 @kp.impl_trait(wq.WorkItem)
 @kp.struct
