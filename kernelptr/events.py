@@ -17,10 +17,19 @@ _SKIP_FILES = ("contextlib.py", "functools.py", "runpy.py")
 _CELL_FILE = re.compile(r"(ipykernel_\d+|<ipython-input-)")
 
 
+_USER_FILES: dict = {}      # code file -> whether it is the learner's (asked at every event)
+
+
 def is_user_frame(frame) -> bool:
     """Whether a frame runs the learner's code (a cell, a test, a doctest), not the model's."""
     path = frame.f_code.co_filename
-    return not path.startswith(_MODEL_DIRS) and not path.endswith(_SKIP_FILES)
+    mine = _USER_FILES.get(path)
+    if mine is None:
+        if len(_USER_FILES) > 4096:
+            _USER_FILES.clear()
+        mine = _USER_FILES[path] = (not path.startswith(_MODEL_DIRS)
+                                    and not path.endswith(_SKIP_FILES))
+    return mine
 
 
 def user_frame(depth: int = 1):
@@ -29,6 +38,9 @@ def user_frame(depth: int = 1):
     while frame is not None and not is_user_frame(frame):
         frame = frame.f_back
     return frame
+
+
+_KNOWN: dict = {}           # (code file, line) -> its Location (they are immutable)
 
 
 @dataclass(frozen=True)
@@ -52,9 +64,14 @@ class Location:
     def of(cls, frame) -> "Location":
         if frame is None:
             return cls("<unknown>", 0)
-        path = frame.f_code.co_filename
-        file = "<cell>" if _CELL_FILE.search(path) else os.path.basename(path)
-        return cls(file, frame.f_lineno, path)
+        path, line = frame.f_code.co_filename, frame.f_lineno
+        known = _KNOWN.get((path, line))    # a loop's events share their lines' Locations
+        if known is None or type(known) is not cls:
+            file = "<cell>" if _CELL_FILE.search(path) else os.path.basename(path)
+            if len(_KNOWN) > 4096:
+                _KNOWN.clear()
+            known = _KNOWN[(path, line)] = cls(file, line, path)
+        return known
 
     @property
     def source(self) -> str:
@@ -66,6 +83,25 @@ class Location:
 
     def __str__(self) -> str:
         return f"{self.file} line {self.line}"
+
+
+class _Rust:
+    """`Event.rust`: the text, or an object whose `text()` writes it, called on the first
+    read (the heap defers the Rust of events nobody listens to: see `kernelptr.rust`).
+    Kept in the attribute `_rust` (touching `__dict__` would give every event a dict)."""
+
+    def __get__(self, event, owner=None) -> str:
+        if event is None:
+            return ""                   # the field's default
+        text = event._rust
+        write = getattr(text, "text", None)
+        if write is not None and not isinstance(text, str):
+            text = write()
+            object.__setattr__(event, "_rust", text)
+        return text
+
+    def __set__(self, event, text) -> None:
+        object.__setattr__(event, "_rust", text)
 
 
 @dataclass(frozen=True)
@@ -86,7 +122,7 @@ class Event:
     summary: str
     addresses: tuple = ()
     location: Location = Location("<unknown>", 0)
-    rust: str = ""
+    rust: str = _Rust()     # type: ignore[assignment]  (a str when read)
 
     def __repr__(self) -> str:
         addrs = tuple(hex(a) for a in self.addresses)

@@ -459,8 +459,11 @@ class Heap:
             return None
         frame = user_frame(2)
         location = Location.of(frame)
-        step = _rust.capture(rust)
-        text = rust if step is None else _rust.emit_text(step, frame, location)
+        if self._subscribers:       # they may read the text now: it names this frame's values
+            step = _rust.capture(rust)
+            text = rust if step is None else _rust.emit_text(step, frame, location)
+        else:                       # written when first read (handles held weakly till then)
+            step, text = None, _rust.deferred(rust, frame, location)
         event = Event(self.step, op, summary, tuple(addresses), location, text)
         if self.record_events:
             self.events.append(event)

@@ -304,10 +304,34 @@ class Names(dict):
         self.frames: dict[int, str] = {}
 
 
-def _walk(name: str, value, out: Names, depth: int, where: str = "") -> None:
-    if isinstance(value, _PLAIN) or id(value) in out:
+_SKIP, _NAMED, _SEQUENCE, _MAPPING, _OTHER = range(5)
+_KINDS: dict = {}       # type -> how `_walk` treats its values (asked for every variable)
+
+
+def _kind(t: type) -> int:
+    """How `_walk` treats values of type `t` (looked up in `_KINDS` first, in line)."""
+    if issubclass(t, _PLAIN):
+        kind = _SKIP
+    elif issubclass(t, Handle) or getattr(t, "_kp_labelled", False):
+        kind = _NAMED
+    elif issubclass(t, (list, tuple)):
+        kind = _SEQUENCE
+    elif issubclass(t, dict):
+        kind = _MAPPING
+    else:
+        kind = _OTHER
+    if len(_KINDS) > 4096:              # a long session defines many classes
+        _KINDS.clear()
+    _KINDS[t] = kind
+    return kind
+
+
+def _walk(name: str, value, out: Names, depth: int, where: str = "", kind=None) -> None:
+    if kind is None:
+        kind = _kind(type(value))
+    if kind == _SKIP or id(value) in out:
         return
-    if isinstance(value, Handle) or getattr(type(value), "_kp_labelled", False):
+    if kind == _NAMED:
         out[id(value)] = (name, value)
         out.frames[id(value)] = where
         if not isinstance(value, Handle):
@@ -317,16 +341,21 @@ def _walk(name: str, value, out: Names, depth: int, where: str = "") -> None:
         return
     if depth >= 2:
         return
-    if isinstance(value, (list, tuple)):
-        for i, v in enumerate(value[:64]):
-            _walk(f"{name}[{i}]", v, out, depth + 1, where)
-    elif isinstance(value, dict) and len(value) <= 64:
-        for k, v in value.items():
-            _walk(f"{name}[{k!r}]", v, out, depth + 1, where)
+    if kind == _SEQUENCE:
+        items = enumerate(value[:64])
+    elif kind == _MAPPING and len(value) <= 64:
+        items = ((repr(k), v) for k, v in value.items())
     else:
         for fn in _EXPANDERS:
             for sub_name, sub in fn(name, value):
                 _walk(sub_name, sub, out, depth + 1, where)
+        return
+    for k, v in items:
+        sub = _KINDS.get(type(v))
+        if sub is None:
+            sub = _kind(type(v))
+        if sub != _SKIP:                # no name is made for what cannot hold a handle
+            _walk(f"{name}[{k}]", v, out, depth + 1, where, sub)
 
 
 #: Frames that belong to the function around them: a comprehension or generator expression
@@ -383,10 +412,14 @@ def names_in(frame, limit: int = 4) -> Names:
             seen_globals = True
         for ns, place in scopes:
             for key, value in list(ns.items()):
-                if key.startswith("_") or key in ("In", "Out"):
+                if key[:1] == "_" or key == "In" or key == "Out":
                     continue
                 try:
-                    _walk(key, value, out, 0, place)
+                    kind = _KINDS.get(type(value))
+                    if kind is None:
+                        kind = _kind(type(value))
+                    if kind != _SKIP:
+                        _walk(key, value, out, 0, place, kind)
                 except Exception:   # a learner's object whose __getattr__ or __repr__ raises
                     continue
     return out

@@ -51,8 +51,11 @@ import functools
 import inspect
 import re
 import string
+import sys
 import types
+import weakref
 
+from .events import is_user_frame
 from .result import Err, Ok
 
 __all__ = ["Stmt", "Code", "ref", "mut_ref", "alloc_expr", "pin_init_expr", "literal", "rust_type",
@@ -72,6 +75,7 @@ _RUST_KEYWORDS = frozenset(
     "static struct super trait true try type typeof unsafe unsized use virtual where while "
     "yield".split())
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_EMPTY: dict = {}
 _NO = object()          # "this operation has no result" (distinct from a result of None)
 _SOME = object()        # "it returned something", once a recording has let go of the value
 
@@ -171,6 +175,7 @@ def _rust_str(text: str, prefix: str = "") -> str:
     return f'{prefix}"{"".join(out)}"'
 
 
+@functools.lru_cache(maxsize=256)
 def _snake(name: str) -> str:
     base = re.split(r"[<:\[ ]", name, maxsplit=1)[0] or "value"
     snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", base).lower()
@@ -623,16 +628,10 @@ def _fallback(o, namer) -> str:
     if isinstance(o, Cursor):
         return "cursor"
     if isinstance(o, Handle):
-        source = getattr(o, "_source", None)
-        if isinstance(source, List) and source._first is o._obj and namer is not None:
-            return f"{namer.operand(source)}.iter().next().ok_or(ENOENT)?"
-        inside = o._inside
-        if inside and isinstance(inside[1], str) and _IDENT.match(inside[1]):
-            return rust_ident(inside[1])
-        obj = o._obj
-        if obj is None or not obj.type_name[:1].isupper() or obj.type_name in ("String", "T"):
-            return _snake(o.kind)          # `arc` for an Arc<i64>
-        return _snake(obj.type_name)       # `job` for an Arc<Job>
+        source = _iterated_from(o)
+        if source is not None and namer is not None:
+            return _first_of(source, namer)
+        return _handle_name(o)
     if isinstance(o, List):
         return "list"
     if isinstance(o, SpinLock):
@@ -648,6 +647,28 @@ def _fallback(o, namer) -> str:
     return _snake(name)
 
 
+def _iterated_from(handle):
+    """The list `handle` was read from (`q.iter().next()`), while it is still its first item."""
+    source = getattr(handle, "__dict__", _EMPTY).get("_source")   # no __getattr__ detour
+    return source if isinstance(source, _model().List) and source._first is handle._obj \
+        else None
+
+
+def _first_of(source, namer) -> str:
+    return f"{namer.operand(source)}.iter().next().ok_or(ENOENT)?"
+
+
+def _handle_name(handle) -> str:
+    """An unnamed handle's name: the field holding it, else its pointee's type or its kind."""
+    inside = handle._inside
+    if inside and isinstance(inside[1], str) and _IDENT.match(inside[1]):
+        return rust_ident(inside[1])
+    obj = handle._obj
+    if obj is None or not obj.type_name[:1].isupper() or obj.type_name in ("String", "T"):
+        return _snake(handle.kind)      # `arc` for an Arc<i64>
+    return _snake(obj.type_name)        # `job` for an Arc<Job>
+
+
 def _label_path(label: str) -> str:
     """A Python label (`t.reply_work`, `items[0]`, `d['k']`) as a Rust place."""
     if _IDENT.match(label):
@@ -657,14 +678,24 @@ def _label_path(label: str) -> str:
     return "".join(rust_ident(p) if _IDENT.match(p) else p for p in parts)
 
 
+def _first_name(ns, o) -> str | None:
+    """The first public variable of namespace `ns` bound to `o` (a scan that stops there
+    costs little even over a notebook's hundreds of globals)."""
+    for key, value in ns.items():
+        if value is o and key[:1] != "_":
+            return key
+    return None
+
+
 class _Namer:
     """Names the learner gave things, looked up in their frame (shallow: the frame's own
     variables) and, in a recording, in `names_in`'s deep map (`items[0]`, `t.inner`)."""
 
-    def __init__(self, frame=None, names=None, inline=None):
+    def __init__(self, frame=None, names=None, inline=None, scopes=None):
         self.frame = frame
         self.names = names or {}
-        self._shallow = None
+        self._shallow = scopes      # the namespaces names are looked up in (see `_scopes`)
+        self._wrapped = None        # id -> (name, Ok/Err) of the values inside Ok/Err
         self._inline = inline       # id -> text, for temporaries of the current statement
         self._operands: dict = {}   # id -> text already rendered
 
@@ -682,38 +713,61 @@ class _Namer:
         entry = self.names.get(id(o))
         if entry is not None and entry[1] is o:
             return entry[0]
-        frame = self.frame
-        if frame is not None:
-            local = frame.f_locals
-            for ns in (local, frame.f_globals) if frame.f_globals is not local else (local,):
-                for key, value in ns.items():
-                    if value is o and key[:1] != "_":
-                        return key
-        for key, value in self._namespace():       # `r = q.enqueue(x)`: x travels in r
-            if isinstance(value, (Ok, Err)) and value.value is o:
+        return self._in_scopes(o)
+
+    def _scopes(self) -> list:
+        """The namespaces names are looked up in, first match wins: the frame's locals, then
+        its globals (or the `scopes` given)."""
+        if self._shallow is None:
+            frame = self.frame
+            scopes = []
+            if frame is not None:
+                scopes.append(frame.f_locals)
+                if frame.f_globals is not scopes[0]:
+                    scopes.append(frame.f_globals)
+            self._shallow = scopes
+        return self._shallow
+
+    def _in_scopes(self, o) -> str | None:
+        """The first public name of `o` in the scopes, else the name of an `Ok`/`Err` that
+        holds it (`r = q.enqueue(x)`: x travels in r); the `Ok`/`Err` contents are indexed
+        once per namer, on the first name not found otherwise (a temporary)."""
+        for ns in self._scopes():
+            key = _first_name(ns, o)
+            if key is not None:
                 return key
-        return None
+        if self._wrapped is None:
+            self._wrapped = self._results()
+        hit = self._wrapped.get(id(o)) if self._wrapped else None
+        return hit[0] if hit is not None and hit[1].value is o else None
+
+    def _results(self) -> dict:
+        """id(value) -> (name, wrapper) of the values the scopes' `Ok`/`Err` variables hold
+        (first name wins); a namespace without any `Ok`/`Err` is skipped at C speed."""
+        out: dict = {}
+        for ns in reversed(self._scopes()):
+            kinds = set(map(type, ns.values()))
+            if not any(issubclass(t, (Ok, Err)) for t in kinds):
+                continue
+            for key, value in reversed(list(ns.items())):
+                if isinstance(value, (Ok, Err)) and key[:1] != "_" and key not in ("In", "Out"):
+                    out[id(value.value)] = (key, value)
+        return out
 
     def _namespace(self):
         """(name, value) of the learner's frame: its locals, then its globals."""
-        frame = self.frame
-        if frame is None:
-            return
-        if self._shallow is None:
-            scopes = [frame.f_locals]
-            if frame.f_globals is not scopes[0]:
-                scopes.append(frame.f_globals)
-            self._shallow = scopes
-        for ns in self._shallow:
-            for k, v in ns.items():
+        for ns in self._scopes():
+            for k, v in list(ns.items()):
                 if k[:1] != "_" and k != "In" and k != "Out":
                     yield k, v
 
     def name(self, o, *, target: bool = False) -> str | None:
         """`o`'s name as a Rust place, or None."""
         label = self.label(o)
-        if label is None:
-            return None
+        return None if label is None else self.path(label, target=target)
+
+    def path(self, label: str, *, target: bool = False) -> str | None:
+        """A label as a Rust place (`*guard` for `lock.value`), or None."""
         if label.endswith(".value"):
             via = self._guard_for(label[:-len(".value")])
             if via is not None:
@@ -751,6 +805,8 @@ class _Namer:
             return o.force()
         if t is _Ref:
             return o.prefix + self.operand(o.target)
+        if t is _Held:
+            return o.text(self)
         cache = self._operands
         hit = cache.get(id(o))
         if hit is None:
@@ -785,9 +841,11 @@ def emit_text(step: Step, frame, location) -> str:
     """The event's Rust at emit time, outside a recording: operands named from the
     learner's frame (a temporary made earlier on the same line written in place); the
     result is not bound yet, so it is an expression statement."""
-    def temporary(o):
+    def temporary(o):       # (no reference to `namer`: a cycle would keep the frame alive)
         made = getattr(o, "_kp_rust_expr", None)
-        return made[1] if made is not None and made[0] == location else None
+        if made is None or made[0] != location:
+            return None
+        return _made_text(made[1], _Namer(frame))
 
     namer = _Namer(frame, inline=temporary)
     result = step.stmt.result if step.stmt.has_result else None
@@ -801,10 +859,171 @@ def emit_text(step: Step, frame, location) -> str:
     return text
 
 
+# -- events nobody listens to: the text written when first read --------------------------------
+def _made_text(made, namer) -> str:
+    """The expression of the earlier step of a statement that made a temporary (text, or a
+    `_Deferred` step written now)."""
+    return made if isinstance(made, str) else made.inline_text(namer)
+
+
+class _Held(weakref.ref):
+    """A handle operand of a `_Deferred` event, held weakly: an event never keeps a handle
+    alive (a handle Python collects is a forgotten reference, `core::mem::forget`, and
+    `heap.leaks()` counts on it). Captured at emit: its `kp.name` label or its name in the
+    emitting function (a function's variables are gone once it returns; a module's stay, so
+    those are looked up when the text is written), its name if it is gone or unnamed by then,
+    the list it was read from, the step of the same statement that made it (a temporary)."""
+
+    __slots__ = ("named", "fallback", "source", "made")
+
+    def __new__(cls, handle, location, local):
+        return super().__new__(cls, handle)
+
+    def __init__(self, handle, location, local):
+        super().__init__(handle)
+        label = handle._label
+        self.named = label if isinstance(label, str) and label else \
+            _first_name(local, handle) if local is not None else None
+        self.fallback = _handle_name(handle)
+        self.source = _iterated_from(handle)
+        made = getattr(handle, "__dict__", _EMPTY).get("_kp_rust_expr")
+        self.made = made[1] if made is not None and made[0] == location else None
+
+    def text(self, namer) -> str:
+        name = namer.path(self.named) if self.named is not None else None
+        handle = self()
+        if not name and handle is not None:
+            name = namer.name(handle)
+        if name:
+            return name
+        if self.made is not None:
+            return _made_text(self.made, namer)
+        if self.source is not None:
+            return _first_of(self.source, namer)
+        return self.fallback
+
+
+class _Deferred:
+    """The Rust of an event emitted while nothing listened (no recording, no live view):
+    the statement, handles held weakly, written when `event.rust` is first read (see
+    `kernelptr.events.Event`), its operands named from the reader's frame, then from the
+    module that emitted it (a notebook's namespace, when the event is shown after its cell
+    ran)."""
+
+    __slots__ = ("stmt", "own", "ty", "module")
+
+    def __init__(self, stmt: Stmt, own, ty, module):
+        self.stmt, self.own, self.ty, self.module = stmt, own, ty, module
+
+    def text(self) -> str:
+        namer = _Namer(scopes=_reader_scopes(self.module() if self.module else None))
+        return _finish(self.stmt, namer, self.own, ty=self.ty)
+
+    def inline_text(self, namer) -> str:
+        """Its expression inside the later step of the same statement that consumed it."""
+        return self.stmt.expr(namer, inline=True) + (".ok_or(ENOENT)?" if self.stmt.option
+                                                     else "")
+
+
+#: Frames that never read an event for the learner: the model's, the views', IPython's.
+_NOT_READERS = ("kernelptr", "widgets", "IPython", "ipykernel", "tornado", "asyncio")
+
+
+def _reader_scopes(module) -> list:
+    """Where the learner reading an event names things: the innermost learner frame's
+    locals (a comprehension's, then its function's) and globals, then `module`'s."""
+    from .ownership import _INLINE
+
+    scopes: list = []
+    frame = sys._getframe(2)
+    while frame is not None:
+        top = frame.f_globals.get("__name__", "").split(".", 1)[0]
+        if is_user_frame(frame) and top not in _NOT_READERS:
+            local = frame.f_locals
+            if local is not frame.f_globals:
+                scopes.append(local)
+            if frame.f_code.co_name not in _INLINE:
+                scopes.append(frame.f_globals)
+                break
+        frame = frame.f_back
+    space = getattr(module, "__dict__", None)
+    if space is not None and all(space is not s for s in scopes):
+        scopes.append(space)
+    return scopes
+
+
+_last_module: list = [None, None]     # id of a module's namespace, a weak reference to it
+
+
+def _module_of(frame):
+    """A weak reference to the module whose namespace is `frame`'s globals (None if none)."""
+    space = frame.f_globals if frame is not None else None
+    if space is None:
+        return None
+    key, ref = _last_module
+    if key == id(space) and ref is not None and getattr(ref(), "__dict__", None) is space:
+        return ref
+    module = sys.modules.get(space.get("__name__"))
+    if module is None or getattr(module, "__dict__", None) is not space:
+        return None
+    try:
+        _last_module[:] = [id(space), weakref.ref(module)]
+    except TypeError:
+        return None
+    return _last_module[1]
+
+
+def _hold(o, location, local):
+    """An operand as a `_Deferred` keeps it (None: one that must be named at once)."""
+    t = type(o)
+    if t is Code:
+        return o
+    if t is _Lazy:
+        return Code(o.force())
+    if t is _Ref:
+        target = _hold(o.target, location, local)
+        return None if target is None else _Ref(target, o.prefix)
+    m = _model()
+    if isinstance(o, m.Handle):
+        return _Held(o, location, local)
+    return o if isinstance(o, m.List) else None     # a list lives as long as its heap
+
+
+def deferred(stmt, frame, location):
+    """At emit, when nothing listens: the event's Rust as a `_Deferred`, written when it is
+    first read, so that an operation pays for no naming. Written at once instead (as
+    `emit_text` writes it) when it is plain text, a step inside a compound call or an
+    implicit drop, or has an operand other than a handle or a list (a lock, a cursor, a
+    queue may hold handles; such steps are rare)."""
+    if not isinstance(stmt, Stmt) or _CONTEXT:
+        step = capture(stmt)
+        return stmt if step is None else emit_text(step, frame, location)
+    local = frame.f_locals if frame is not None else None    # a function's variables
+    if local is not None and local is frame.f_globals:
+        local = None
+    operands = []
+    for o in stmt.operands:
+        o = _hold(o, location, local)
+        if o is None:
+            return emit_text(capture(stmt), frame, location)
+        operands.append(o)
+    result = stmt.result
+    own = _Namer(frame).binding(result) if getattr(result, "_label", None) else None
+    ty = stmt.ty
+    if ty is None and stmt.typed and stmt.has_result:
+        ty = rust_type(result)
+    stmt.operands = tuple(operands)
+    _let_go(stmt)
+    text = _Deferred(stmt, own, ty, _module_of(frame))
+    if getattr(result, "_kp_weak_holder", False):
+        object.__setattr__(result, "_kp_rust_expr", (location, text))
+    return text
+
+
 # -- recordings --------------------------------------------------------------------------------
 class _Entry:
     __slots__ = ("event", "step", "operand_texts", "binding", "resolved", "consumed",
-                 "call_operands", "text")
+                 "call_operands")
 
     def __init__(self, event, step):
         self.event = event
@@ -813,7 +1032,18 @@ class _Entry:
         self.binding = None
         self.resolved = step is None or not step.stmt.has_result
         self.consumed = False
-        self.text = event.rust
+
+
+_CODES: dict = {}       # text -> its Code: a recording's operands are a few names, repeated
+
+
+def _code(text: str) -> Code:
+    code = _CODES.get(text)
+    if code is None:
+        if len(_CODES) > 4096:
+            _CODES.clear()
+        code = _CODES[text] = Code(text)
+    return code
 
 
 def _detach(stmt: Stmt, texts: dict) -> None:
@@ -823,12 +1053,12 @@ def _detach(stmt: Stmt, texts: dict) -> None:
     for o in stmt.operands:
         if type(o) is _Ref:
             hit = texts.get(id(o.target))
-            out.append(_Ref(Code(hit), o.prefix) if hit is not None else o)
+            out.append(_Ref(_code(hit), o.prefix) if hit is not None else o)
         elif type(o) is _Lazy:
             out.append(Code(o.force()))
         else:
             hit = texts.get(id(o))
-            out.append(Code(hit) if hit is not None and type(o) is not Code else o)
+            out.append(_code(hit) if hit is not None and type(o) is not Code else o)
     stmt.operands = tuple(out)
 
 
@@ -859,6 +1089,9 @@ class Transcript:
 
     def __init__(self):
         self.entries: list[_Entry] = []
+        #: location -> entries there that `settle` has still to name or let go of
+        self._open: dict = {}
+        self._calls: dict = {}          # id(compound call) -> its operands' names
 
     def add(self, event, step, names, frame) -> None:
         """At emit time: bind the step's operand names (and its call's, the first time)."""
@@ -866,19 +1099,20 @@ class Transcript:
         self.entries.append(entry)
         if step is None:
             return
+        self._open.setdefault(event.location, []).append(entry)
         namer = _Namer(frame, names, inline=lambda o: self._temporary(o, event, step.call))
         entry.operand_texts = self._bind(step.stmt, namer)
         if step.implicit is not None:
             entry.operand_texts.update(self._bind(step.implicit.stmt, namer))
             _detach(step.implicit.stmt, entry.operand_texts)
         call = step.call
-        if call is not None and not any(e.step is not None and e.step.call is call
-                                        for e in self.entries[:-1]):
-            entry.call_operands = self._bind(call.stmt, namer)
+        if call is not None and id(call) not in self._calls:   # its first step
+            entry.call_operands = self._calls[id(call)] = self._bind(call.stmt, namer)
             _detach(call.stmt, entry.call_operands)
         else:
             entry.call_operands = None
         _detach(step.stmt, entry.operand_texts)
+        entry.operand_texts = _EMPTY    # its statements hold the names now (memory per step)
 
     @staticmethod
     def _bind(stmt, namer) -> dict:
@@ -906,9 +1140,7 @@ class Transcript:
                     other.consumed = other.resolved = True
                     result = other.stmt.result
                     _let_go(other.stmt)
-                    texts = next(e.call_operands for e in self.entries
-                                 if e.step is not None and e.step.call is other and
-                                 e.call_operands is not None)
+                    texts = self._calls[id(other)]
                     return other.stmt.expr(_Bound(texts)) + (
                         ".ok_or(ENOENT)?" if other.stmt.option and result is not None else "")
                 continue
@@ -926,22 +1158,29 @@ class Transcript:
     def settle(self, names, frame, location=None) -> None:
         """After a statement: the names its results are bound to now. Steps of the statement
         still running (at `location`) wait: `a, b = f(), g()` binds after both. The results
-        are then let go of: a recording keeps no handle alive."""
+        are then let go of: a recording keeps no handle alive. Only the entries still open
+        are visited, a line's at once, so that an event costs the same at any length of
+        recording (and of a loop written on one line)."""
         namer = _Namer(frame, names)
-        for entry in self.entries:
-            if entry.step is None or (location is not None and
-                                      entry.event.location == location):
-                continue
-            stmt = entry.step.stmt
-            if not entry.resolved:
-                entry.binding = namer.binding(stmt.result)
-                entry.resolved = True
-            _let_go(stmt)
-            call = entry.step.call
-            if call is not None and call.ended and not call.resolved:
-                call.binding = namer.binding(call.stmt.result)
-                call.resolved = True
-                _let_go(call.stmt)
+        for where in [w for w in self._open if location is None or w != location]:
+            still = [e for e in self._open.pop(where) if not self._settle(e, namer)]
+            if still:
+                self._open.setdefault(where, []).extend(still)
+
+    @staticmethod
+    def _settle(entry, namer) -> bool:
+        """Name `entry`'s result and let go of it; False while its compound call runs."""
+        stmt = entry.step.stmt
+        if not entry.resolved:
+            entry.binding = namer.binding(stmt.result)
+            entry.resolved = True
+        _let_go(stmt)
+        call = entry.step.call
+        if call is not None and call.ended and not call.resolved:
+            call.binding = namer.binding(call.stmt.result)
+            call.resolved = True
+            _let_go(call.stmt)
+        return call is None or call.resolved
 
     def _call_texts(self):
         texts, first = {}, {}

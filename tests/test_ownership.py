@@ -105,3 +105,28 @@ def test_labels_from_containers(heap):
     labels = [h.label for h in heap.snapshot().handles]
     assert labels == ["items[0]", "items[1]", "table['x']"]
     assert items and table
+
+
+class _Unhashable(type):
+    """A metaclass that defines equality and so (in Python) no hash: its classes cannot be
+    dict keys."""
+
+    def __eq__(cls, other):
+        return cls is other
+
+    __hash__ = None
+
+
+class _Odd(metaclass=_Unhashable):
+    pass
+
+
+def test_labels_survive_values_of_every_kind(heap):
+    """Names are looked up at every event over all the learner's variables, skipping by type
+    what cannot hold a handle; an object whose type cannot even be hashed is skipped too."""
+    odd = _Odd()
+    numbers, words = list(range(100)), {"k": "v"}
+    pair = (kp.Arc.new(1, kp.GFP_KERNEL), "x")
+    a = kp.Arc.new(2, kp.GFP_KERNEL)
+    assert [h.label for h in heap.snapshot().handles] == ["pair[0]", "a"]
+    assert odd and numbers and words
