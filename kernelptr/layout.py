@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .struct import FieldSpec
 from .types_ import arc_header, size_align_of, type_name_of
 
 __all__ = ["layout", "Layout"]
@@ -58,6 +59,15 @@ POINTER_SIZES = {
 
 
 def layout(t) -> Layout:
-    """`kp.layout(T)`: size and alignment of a struct or primitive type."""
+    """`kp.layout(T)`: size and alignment of a struct, a primitive type or a field type such
+    as `kp.ListLinks[0]` (two pointers: 16 bytes, as `core::mem::size_of` says in the kernel).
+
+    >>> import kernelptr as kp
+    >>> kp.layout(kp.ListLinks[0]), kp.layout(kp.ListLinks).size
+    (Layout(ListLinks<0>: size=16, align=8), 16)
+    """
+    if isinstance(t, FieldSpec) or (isinstance(t, type) and issubclass(t, FieldSpec)):
+        name = repr(t) if isinstance(t, FieldSpec) else f"{t.rust_name or t.__name__}<ID>"
+        return Layout(name, t.size, t.align)
     size, align = size_align_of(t)
     return Layout(type_name_of(t), size, align)

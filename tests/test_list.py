@@ -311,3 +311,13 @@ def test_a_list_id_is_a_u64_constant(heap, bad):
         with pytest.raises(kp.TypeMismatch, match="u64"):
             refused()
     assert u.is_live() and heap.alloc_count == 1
+
+
+def test_layout_of_the_link_fields_is_two_or_three_pointers():
+    """Kernel-api §1.4: `ListLinks<ID>` holds `next` and `prev` (16 bytes) and
+    `ListLinksSelfPtr<T, ID>` adds the pointer back to the value (24 bytes); asked of the
+    field type itself, `kp.layout` says the same as a struct holding it does."""
+    assert kp.layout(kp.ListLinks[0]).size == 16
+    assert kp.layout(kp.ListLinks).size == 16
+    assert kp.layout(kp.ListLinksSelfPtr[1]).size == 24
+    assert kp.layout(kp.AtomicTracker[0]) == kp.Layout("AtomicTracker<0>", 1, 1)
