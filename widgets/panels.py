@@ -19,8 +19,11 @@ __all__ = ["caption", "caption_html", "describe", "rust_of", "source_html", "log
 _PRE = ('<pre class="kp-code" style="font-family:monospace;font-size:12px;line-height:1.35;'
         'margin:0;padding:4px 6px;background:#FAFAFA;border:1px solid #DDD;'
         'white-space:pre-wrap;overflow-wrap:anywhere">')
+# A type name is tried only where a word starts, and for a bounded length: unbounded, a
+# 20,000-character string value cost quadratic time in every caption and log line.
 #: `Job @0xffff888000001000` (a type, then an address) or a bare `0xffff888000001000`.
-_ADDRESS = re.compile(r"(?:(?P<type>[A-Za-z_][\w:]*(?:<[^@;]*?>)?) @)?0x(?P<hex>[0-9a-f]{9,16})\b")
+_ADDRESS = re.compile(r"(?:(?<![\w:])(?P<type>[A-Za-z_][\w:]{0,95}(?:<[^@;]{0,200}?>)?) @)?"
+                      r"0x(?P<hex>[0-9a-f]{9,16})\b")
 _TEMPORARY = re.compile(r"^[a-z:]+#\d+$")     # the model's label for an unnamed handle
 
 
