@@ -145,35 +145,73 @@ def node() -> str:
     return found
 
 
-def start(python: str, args, out: Path, node_exe: str) -> subprocess.Popen:
-    """Start pytest with `args` inside Pyodide's `python`; its output goes to `out`."""
+def start(python: str, args, out: Path, node_exe: str, nice: int = 0) -> subprocess.Popen:
+    """Start pytest with `args` inside Pyodide's `python`; its output goes to `out`. With
+    `nice`, at that lower CPU priority (it then runs on what the rest leaves idle)."""
     dist, wheel_dir = pyodide_dist(python), wheels(python)
+    lower = ["nice", "-n", str(nice)] if nice and shutil.which("nice") else []
     with out.open("wb") as sink:
-        return subprocess.Popen([node_exe, str(RUNNER), str(dist), str(ROOT), str(wheel_dir),
-                                 *args], cwd=ROOT, stdin=subprocess.DEVNULL, stdout=sink,
-                                stderr=subprocess.STDOUT)
+        return subprocess.Popen([*lower, node_exe, str(RUNNER), str(dist), str(ROOT),
+                                 str(wheel_dir), *args], cwd=ROOT, stdin=subprocess.DEVNULL,
+                                stdout=sink, stderr=subprocess.STDOUT)
 
 
 # -- the model suite on 3.12, 3.13 and 3.14 ----------------------------------------------------
-@pytest.fixture(scope="module")
-def pyodide_runs(request, tmp_path_factory):
-    """One Pyodide pytest run per selected Python, all started at once (downloads first)."""
-    wanted = sorted({item.callspec.params["python"] for item in request.session.items
-                     if getattr(item, "module", None) is request.module
-                     and "python" in getattr(getattr(item, "callspec", None), "params", {})})
+#: The Pyodide runs of this session: Python -> (process, output file, start time). pytest runs
+#: in one process, so on 2 cores one core idles through most of the suite: `start_early`
+#: (called by conftest.py once the tests are collected) starts the runs then, at a low CPU
+#: priority, and the tests below only wait for them.
+_RUNS: dict = {}
+_FOLDERS: list = []
+
+
+def _selected(items) -> list:
+    """The Pythons whose test below is among `items`."""
+    return sorted({item.callspec.params["python"] for item in items
+                   if getattr(item, "module", None) is sys.modules[__name__]
+                   and "python" in getattr(getattr(item, "callspec", None), "params", {})})
+
+
+def _start_runs(pythons, nice: int = 0) -> dict:
     node_exe = node()
-    folder = tmp_path_factory.mktemp("pyodide")
-    runs = {}
+    if not _FOLDERS:
+        _FOLDERS.append(Path(tempfile.mkdtemp(prefix="kernelptr-pyodide-")))
+    for python in pythons:
+        if python not in _RUNS:
+            out = _FOLDERS[0] / f"python{python}.log"
+            _RUNS[python] = (start(python, MODEL_SUITE, out, node_exe, nice), out,
+                             time.monotonic())
+    return _RUNS
+
+
+def start_early(items) -> None:
+    """Start the selected Pythons' runs now, niced; a failure (no node, no network) is left
+    for the test itself to report."""
     try:
-        for python in wanted:
-            out = folder / f"python{python}.log"
-            runs[python] = (start(python, MODEL_SUITE, out, node_exe), out, time.monotonic())
-        yield runs
+        _start_runs(_selected(items), nice=10)
+    except BaseException:       # pytest.fail raises an OutcomeException, not an Exception
+        pass
+
+
+def stop_runs() -> None:
+    """Stop what still runs (a session stopped early) and remove the output files."""
+    for proc, _, _ in _RUNS.values():
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    _RUNS.clear()
+    for folder in _FOLDERS:
+        shutil.rmtree(folder, ignore_errors=True)
+    _FOLDERS.clear()
+
+
+@pytest.fixture(scope="module")
+def pyodide_runs(request):
+    """One Pyodide pytest run per selected Python: those started early, or all at once now."""
+    try:
+        yield _start_runs(_selected(request.session.items))
     finally:
-        for proc, _, _ in runs.values():
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
+        stop_runs()
 
 
 def _counts(output: str) -> dict:
@@ -188,7 +226,8 @@ def _counts(output: str) -> dict:
 def test_model_suite_and_doctests_pass_on(python, pyodide_runs):
     proc, out, started = pyodide_runs[python]
     try:
-        proc.wait(timeout=max(1, TIMEOUT - (time.monotonic() - started)))
+        # Started early, a run may have had little CPU until now: give it 5 minutes more.
+        proc.wait(timeout=max(300, TIMEOUT - (time.monotonic() - started)))
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
