@@ -17,7 +17,7 @@ first), as Rust aborts on a panic during unwinding.
 
 from __future__ import annotations
 
-__all__ = ["caught", "resume", "begin", "end", "drop_unwinding"]
+__all__ = ["caught", "resume", "begin", "end", "drop_unwinding", "unwind_out_of"]
 
 _panics: list = []
 _depth = [0]        # destructors running now (nested `drop_value` calls)
@@ -43,6 +43,18 @@ def drop_unwinding(owner) -> None:
         caught(error)
     finally:
         end()
+
+
+def unwind_out_of(where: str, error: BaseException, owner) -> None:
+    """`error` unwinds out of `where` (a method, the worker), which owned `owner`: drop it on
+    the way out, then raise `error` (or `kp.Abort`, when that drop panicked too). Inside a
+    destructor, the raise waits for the outermost one (`resume`)."""
+    from .rust import implicit
+
+    caught(error)
+    with implicit(f"unwinding out of {where}"):
+        drop_unwinding(owner)
+    resume()
 
 
 def caught(error: BaseException) -> None:

@@ -9,7 +9,7 @@ from .flags import REQUIRED, Flags
 from .heap import Heap, current_heap
 from .problem import Problem
 from .result import Err, Ok
-from .rust import Stmt, compound, implicit, rust_type
+from .rust import Stmt, compound, rust_type
 from .struct import FieldSpec
 from .traits import Trait, call_method, implements
 from .traits.trait import receiver_in, register_on
@@ -302,12 +302,11 @@ class Queue:
                                              f"{obj.type_name}::run with the queue's reference")
         try:
             call_method(this, WorkItem[id], "run")
-        except BaseException:
+        except BaseException as error:
             if this._state == "live":
                 # `run` was never entered (its signature did not fit): the queue's reference
                 # is dropped while unwinding, as the worker's stack frame ends.
-                with implicit("unwinding out of the worker"):
-                    unwind.drop_unwinding(this)
+                unwind.unwind_out_of("the worker", error, this)
             raise
         return True
 

@@ -120,6 +120,29 @@ def test_a_work_item_whose_run_takes_arguments_is_refused_and_its_reference_drop
     assert heap.objects() == []
 
 
+def test_a_refused_run_whose_drop_panics_aborts_now_and_leaves_nothing_for_later(heap):
+    """The queue's reference, dropped while the refusal unwinds, panics in its `impl Drop`:
+    a panic during unwinding aborts there, not in some later, unrelated operation."""
+    @wq.impl_has_work(id=0, field="work")
+    @kp.impl_trait(wq.WorkItem)
+    @kp.struct
+    class Job:
+        work: wq.Work[0]
+
+        def run(this: "kp.Arc[Self]", extra):
+            pass
+
+        def drop(self):
+            raise LearnerBug("drop")
+
+    q = wq.Queue("q")
+    q.enqueue(kp.Arc.new(Job(), kp.GFP_KERNEL))
+    with pytest.raises(kp.Abort) as err:
+        q.step()
+    assert isinstance(err.value.__cause__, kp.TypeMismatch) and heap.objects() == []
+    kp.Arc.new(1, kp.GFP_KERNEL).drop()         # raises nothing left over from the step
+
+
 def test_a_panicking_impl_drop_still_drops_the_fields_and_frees_the_memory(heap):
     """Rust's drop glue goes on after a panicking `Drop::drop`; the model then re-raises."""
     child = kp.Arc.new(1, kp.GFP_KERNEL)

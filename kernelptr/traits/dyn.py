@@ -257,12 +257,7 @@ def call_method(handle, trait, name: str, *args, _wrapped: bool = False, **kwarg
         # Unwinding: the method panicked; the `self` it was given is dropped on the way out
         # (a second panic from that drop aborts, see kernelptr.unwind).
         if receiver.by_value and _unclaimed(this):
-            from ..rust import implicit
-
-            unwind.caught(error)
-            with implicit(f"unwinding out of {own}::{name}"):
-                unwind.drop_unwinding(this)
-            unwind.resume()
+            unwind.unwind_out_of(f"{own}::{name}", error, this)
         raise
     if receiver.by_value and _unclaimed(this) and not _returned(result, this):
         # INVARIANT: a by-value `self` nobody took is dropped at the end of the method.
