@@ -19,6 +19,9 @@ from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import PythonLexer
 
+from widgets.export import inline_svg
+from widgets.render import fit
+
 __all__ = ["MIME_STEPS", "slide_type", "title_of", "markdown", "cell_html", "page", "deck",
            "index", "guide", "steps_html", "highlight_css"]
 
@@ -29,7 +32,6 @@ MIME_STEPS = "application/vnd.kernelptr.steps+json"
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _SVG_PROLOGUE = re.compile(r"<\?xml[^>]*\?>|<!DOCTYPE svg[^>]*>")
 _FRAME_OPEN = re.compile(r'<section class="frame"')
-_SVG_SIZE = re.compile(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"')
 
 
 def slide_type(cell) -> str:
@@ -65,9 +67,7 @@ def highlight_css() -> str:
 
 def _fit_svg(svg: str) -> str:
     """An SVG document as an element that shrinks to its container's width."""
-    svg = re.sub(r"^.*?(?=<svg)", "", svg, count=1, flags=re.S)
-    return _SVG_SIZE.sub(lambda m: f'<svg width="100%" style="max-width:{m.group(1)}pt;'
-                         'height:auto;display:block"', svg, count=1)
+    return fit(inline_svg(svg))
 
 
 def steps_html(steps: dict) -> str:
