@@ -21,7 +21,6 @@ replay). Needs no network: reveal.js is vendored in site/vendor/.
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import sys
 import time
@@ -114,9 +113,9 @@ def copy_static(out: Path) -> None:
     shutil.copytree(HERE / "vendor", out / "vendor", dirs_exist_ok=True)
 
 
-def build(names: list, out: Path = OUT) -> dict:
+def build(names: list, out: Path = OUT) -> None:
     """Write the site for the notebooks whose names start with one of `names` (all when
-    empty) into `out`; returns {notebook stem: seconds its execution took}."""
+    empty) into `out`."""
     sources = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
     if names:
         sources = [s for s in sources if any(s.name.startswith(n) for n in names)]
@@ -125,10 +124,9 @@ def build(names: list, out: Path = OUT) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     (out / "slides").mkdir(exist_ok=True)
     copy_static(out)
-    executed, timings = [], {}
+    executed = []
     for path in sources:
         nb, seconds = execute(path)
-        timings[path.stem] = round(seconds, 1)
         executed.append((path.stem, nb))
         say(f"executed {path.name} in {seconds:.1f} s")
     titles = [(stem, pages.title_of(nb)) for stem, nb in executed]
@@ -147,8 +145,6 @@ def build(names: list, out: Path = OUT) -> dict:
     (out / "index.html").write_text(
         pages.index([(stem, title[1]) for stem, title in titles], guide=guide),
         encoding="utf-8")
-    (out / "timings.json").write_text(json.dumps(timings, indent=1) + "\n")
-    return timings
 
 
 def main(argv: list) -> None:
