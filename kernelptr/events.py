@@ -66,7 +66,7 @@ class Location:
             return cls("<unknown>", 0)
         path, line = frame.f_code.co_filename, frame.f_lineno
         known = _KNOWN.get((path, line))    # a loop's events share their lines' Locations
-        if known is None or type(known) is not cls:
+        if known is None:
             file = "<cell>" if _CELL_FILE.search(path) else os.path.basename(path)
             if len(_KNOWN) > 4096:
                 _KNOWN.clear()
@@ -88,7 +88,8 @@ class Location:
 class _Rust:
     """`Event.rust`: the text, or an object whose `text()` writes it, called on the first
     read (the heap defers the Rust of events nobody listens to: see `kernelptr.rust`).
-    Kept in the attribute `_rust` (touching `__dict__` would give every event a dict)."""
+    Kept in the instance attribute `_rust`, set through `object.__setattr__` because the
+    dataclass is frozen."""
 
     def __get__(self, event, owner=None) -> str:
         if event is None:

@@ -67,7 +67,8 @@ def layout(t) -> Layout:
     (Layout(ListLinks<0>: size=16, align=8), 16)
     """
     if isinstance(t, FieldSpec) or (isinstance(t, type) and issubclass(t, FieldSpec)):
-        name = repr(t) if isinstance(t, FieldSpec) else f"{t.rust_name or t.__name__}<ID>"
+        name = repr(t) if isinstance(t, FieldSpec) else (getattr(t, "rust_name", "")
+                                                         or t.__name__)
         return Layout(name, t.size, t.align)
     size, align = size_align_of(t)
     return Layout(type_name_of(t), size, align)

@@ -321,3 +321,5 @@ def test_layout_of_the_link_fields_is_two_or_three_pointers():
     assert kp.layout(kp.ListLinks).size == 16
     assert kp.layout(kp.ListLinksSelfPtr[1]).size == 24
     assert kp.layout(kp.AtomicTracker[0]) == kp.Layout("AtomicTracker<0>", 1, 1)
+    from kernelptr import workqueue as wq
+    assert kp.layout(wq.Work).size == kp.layout(wq.Work[0]).size   # a field type without IDs

@@ -189,7 +189,7 @@ def start_early(items) -> None:
     for the test itself to report."""
     try:
         _start_runs(_selected(items), nice=10)
-    except BaseException:       # pytest.fail raises an OutcomeException, not an Exception
+    except (Exception, pytest.fail.Exception):   # not KeyboardInterrupt: Ctrl-C still stops
         pass
 
 
