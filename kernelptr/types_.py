@@ -6,7 +6,9 @@ import itertools
 import re
 import reprlib
 
-__all__ = ["type_name_of", "size_align_of", "safe_repr"]
+from .errors import TypeMismatch
+
+__all__ = ["type_name_of", "size_align_of", "safe_repr", "check_id"]
 
 _PY_ID = re.compile(r" at 0x[0-9a-fA-F]+")
 
@@ -113,3 +115,12 @@ def arc_header(align: int) -> int:
     """Bytes before `data` in the kernel's `ArcInner<T>`: a 4-byte refcount padded to T's
     alignment."""
     return max(4, align) if align > 4 else 4
+
+
+def check_id(id, op: str, fix: str = "write id=0 or id=1") -> None:
+    """Refuse anything but an ID of a list or work item, a `u64` constant (`True` and `1.0`
+    are not IDs, nor is 2**64)."""
+    if not isinstance(id, int) or isinstance(id, bool) or not 0 <= id < 2**64:
+        raise TypeMismatch(f"{op}: the ID is a `u64` constant, found {safe_repr(id)}",
+                           rule="the ID is a const generic `const ID: u64`",
+                           rustc="error[E0308]: mismatched types (expected `u64`)", fix=fix)

@@ -13,7 +13,7 @@ from .rust import Stmt, compound, rust_type
 from .struct import FieldSpec
 from .traits import Trait, call_method, implements
 from .traits.trait import receiver_in, register_on
-from .types_ import type_name_of
+from .types_ import check_id, type_name_of
 from .unique import UniqueArc
 
 __all__ = ["Queue", "system", "WorkItem", "Work", "impl_has_work", "work_items", "is_pending"]
@@ -38,11 +38,7 @@ class WorkItem(Trait):
     def run(this: "kp.Pointer[Self]"): ...
 
     def __class_getitem__(cls, id: int):
-        if not isinstance(id, int) or isinstance(id, bool) or id < 0:
-            raise TypeMismatch(f"WorkItem[{id!r}]: the ID is a `u64` constant",
-                               rule="`WorkItem<const ID: u64>`",
-                               rustc="error[E0308]: mismatched types (expected `u64`)",
-                               fix="write WorkItem[1]")
+        check_id(id, "WorkItem[ID]", fix="write WorkItem[1]")
         if id == 0:
             return WorkItem
         if id not in WorkItem._by_id:
@@ -83,7 +79,7 @@ class Work(FieldSpec):
         self.id = id
 
     def __class_getitem__(cls, id: int):
-        WorkItem[id]          # validates the ID
+        check_id(id, "Work[ID]", fix="write Work[0]")
         if id not in Work._cache:
             Work._cache[id] = cls(id)
         return Work._cache[id]
@@ -100,7 +96,7 @@ class Work(FieldSpec):
 
 def impl_has_work(T=None, *, id: int = 0, field: str = "work"):
     """`impl_has_work!`: `T`'s `Work<T, id>` lives in `field` (works as a decorator too)."""
-    WorkItem[id]          # validates the ID
+    check_id(id, "impl_has_work")
 
     def apply(cls):
         spec = getattr(cls, "_kp_special", {}).get(field)

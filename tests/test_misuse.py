@@ -199,7 +199,9 @@ def test_more_bad_arguments_are_typed_errors(heap):
                  lambda: kp.StdArc.new(1).set_strong_count(2**70),
                  lambda: kp.record(heap=5).__enter__(), lambda: kp.trace(5),
                  lambda: wq.Queue("q").try_spawn(kp.GFP_KERNEL),
-                 lambda: wq.WorkItem[1.0], lambda: kp.ListLinks[True]):
+                 lambda: wq.WorkItem[1.0], lambda: kp.ListLinks[True],
+                 lambda: kp.ListLinks[2**64], lambda: wq.WorkItem[2**64],
+                 lambda: wq.Work[-1]):
         _typed(call, kp.TypeMismatch)
     assert a.refcount == 1 and kp.name(a, "job") is a
 

@@ -4,22 +4,11 @@ from __future__ import annotations
 
 from ..errors import BuildError, TraitNotImplemented, TypeMismatch
 from ..struct import FieldSpec
-from ..types_ import type_name_of
+from ..types_ import check_id, type_name_of
 
 __all__ = ["ListLinks", "ListLinksSelfPtr", "AtomicTracker", "impl_list_arc_safe",
            "impl_list_item", "list_arc_safe_of", "list_item_field", "tracker_id",
-           "tracking_of", "follow_tracked_by", "require_list_arc_safe", "check_id"]
-
-
-def check_id(id, op: str) -> None:
-    """Refuse anything but a list ID, a `u64` constant (`True` and `1.0` are not IDs)."""
-    if not isinstance(id, int) or isinstance(id, bool) or not 0 <= id < 2**64:
-        from ..types_ import safe_repr
-
-        raise TypeMismatch(f"{op}: a list ID is a `u64` constant, found {safe_repr(id)}",
-                           rule="the ID is a const generic `const ID: u64`",
-                           rustc="error[E0308]: mismatched types (expected `u64`)",
-                           fix="write id=0 or id=1")
+           "tracking_of", "follow_tracked_by", "require_list_arc_safe"]
 
 
 def _hex(o) -> str:
@@ -50,11 +39,8 @@ class _PerId(FieldSpec):
         self.id = id
 
     def __class_getitem__(cls, id: int):
-        if not isinstance(id, int) or isinstance(id, bool) or id < 0:
-            raise TypeMismatch(f"{cls.rust_name}[{id!r}]: a list ID is a `u64` constant",
-                               rule="the ID is a const generic `const ID: u64`",
-                               rustc="error[E0308]: mismatched types (expected `u64`)",
-                               fix=f"write {cls.rust_name}[0] or {cls.rust_name}[1]")
+        check_id(id, f"{cls.rust_name}[ID]",
+                 fix=f"write {cls.rust_name}[0] or {cls.rust_name}[1]")
         key = (cls, id)
         if key not in _PerId._cache:
             _PerId._cache[key] = cls(id)

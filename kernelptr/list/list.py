@@ -10,8 +10,8 @@ from ..errors import (BorrowError, TraitNotImplemented, TypeMismatch, UndefinedB
 from ..heap import current_heap
 from ..ownership import Handle
 from ..rust import Stmt, implicit, mut_ref, ref
-from ..types_ import type_name_of
-from .links import ListLinksSelfPtr, check_id, list_item_field, require_list_arc_safe
+from ..types_ import check_id, type_name_of
+from .links import ListLinksSelfPtr, list_item_field, require_list_arc_safe
 from .list_arc import ListArc, expect_handle
 from .ring import insert_before, links, set_first, unlink, walk, wrote
 

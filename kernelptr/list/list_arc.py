@@ -11,9 +11,9 @@ from ..flags import REQUIRED, Flags
 from ..raw import RawPtr
 from ..result import Err, Ok
 from ..rust import Stmt, alloc_expr, compound, rust_type
-from ..types_ import type_name_of
+from ..types_ import check_id, type_name_of
 from ..unique import UniqueArc
-from .links import check_id, follow_tracked_by, require_list_arc_safe, tracker_id
+from .links import follow_tracked_by, require_list_arc_safe, tracker_id
 
 __all__ = ["ListArc", "current_holder", "expect_handle"]
 
