@@ -2,10 +2,10 @@
 
 `interrupt_points(scenario)` runs one representative operation once per line the model
 executes for it (or for an even spread of them, see `MOST`); on run k the k-th model line is
-interrupted the way CPython interrupts a program: the current Python-level SIGINT handler is called with that frame (with Python's
-default handler that raises `KeyboardInterrupt` right there; `raw=True` raises it from the
-trace function instead, bypassing any handler). After each run the heap must pass
-`heap.check()` and be either untouched or exactly as after an uninterrupted run.
+interrupted the way CPython interrupts a program: the current Python-level SIGINT handler is
+called with that frame (with Python's default handler that raises `KeyboardInterrupt` right
+there). After each run the heap must pass `heap.check()` and be either untouched or exactly
+as after an uninterrupted run.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import kernelptr as kp
 from kernelptr import workqueue as wq
 from _list_types import Job as Item     # tracked for IDs 0 and 1
-from kernelptr.list.example import Job
+from kernelptr.list.example import Job, queue
 
 _MODEL = os.path.dirname(kp.__file__) + os.sep
 
@@ -82,15 +82,8 @@ class Task:
         return this.n
 
 
-def _queue(*ns):
-    q = kp.List(Job)
-    for n in ns:
-        q.push_back(kp.ListArc.new(Job(n), kp.GFP_KERNEL))
-    return q
-
-
 def _cursor_after_first(*ns):
-    q = _queue(*ns)
+    q = queue(*ns)
     c = q.cursor_front()
     c.move_next()
     return q, c
@@ -132,18 +125,18 @@ SCENARIOS = {
                               lambda s: kp.ListArc.try_from_arc(s[0])),
     "ListArc::drop": (lambda: (kp.ListArc.new(Item(1), kp.GFP_KERNEL),),
                       lambda s: s[0].drop()),
-    "List::push_back": (lambda: (_queue(1, 2), kp.ListArc.new(Job(3), kp.GFP_KERNEL)),
+    "List::push_back": (lambda: (queue(1, 2), kp.ListArc.new(Job(3), kp.GFP_KERNEL)),
                         lambda s: s[0].push_back(s[1])),
-    "List::push_front": (lambda: (_queue(1), kp.ListArc.new(Job(3), kp.GFP_KERNEL)),
+    "List::push_front": (lambda: (queue(1), kp.ListArc.new(Job(3), kp.GFP_KERNEL)),
                          lambda s: s[0].push_front(s[1])),
-    "List::pop_front": (lambda: (_queue(1, 2, 3),), lambda s: s[0].pop_front()),
-    "List::pop_back": (lambda: (_queue(1, 2),), lambda s: s[0].pop_back()),
-    "List::remove": (lambda: (_queue(1, 2, 3),),
+    "List::pop_front": (lambda: (queue(1, 2, 3),), lambda s: s[0].pop_front()),
+    "List::pop_back": (lambda: (queue(1, 2),), lambda s: s[0].pop_back()),
+    "List::remove": (lambda: (queue(1, 2, 3),),
                      lambda s: s[0].remove(list(s[0])[1])),
-    "List::push_all_back": (lambda: (_queue(1, 2), _queue(3, 4)),
+    "List::push_all_back": (lambda: (queue(1, 2), queue(3, 4)),
                             lambda s: s[0].push_all_back(s[1])),
-    "List::drop": (lambda: (_queue(1, 2),), lambda s: s[0].drop()),
-    "List::cursor_front + move_next": (lambda: (_queue(1, 2),),
+    "List::drop": (lambda: (queue(1, 2),), lambda s: s[0].drop()),
+    "List::cursor_front + move_next": (lambda: (queue(1, 2),),
                                        lambda s: s[0].cursor_front().move_next()),
     "Cursor::insert_prev": (lambda: (*_cursor_after_first(1, 3),
                                      kp.ListArc.new(Job(2), kp.GFP_KERNEL)),
@@ -238,13 +231,13 @@ class Outcome:
         return bool(self.problems) or self.state == "neither"
 
 
-def _run(setup, op, k: int | None, raw: bool):
+def _run(setup, op, k: int | None):
     with kp.Heap() as heap, warnings.catch_warnings():
         warnings.simplefilter("ignore")
         state = setup()
         gc.collect(1)     # the young generations hold what the run made
         before = fingerprint(heap)
-        stop = _Stop(k or 0, raw)
+        stop = _Stop(k or 0, raw=False)
         interrupted, result = False, None
         gc.disable()        # the garbage collector's finalizers run at no fixed line
         try:
@@ -253,7 +246,6 @@ def _run(setup, op, k: int | None, raw: bool):
                 result = op(state)
             finally:
                 sys.settrace(None)
-            _settle()
             _settle()
         except KeyboardInterrupt:
             interrupted = True
@@ -268,31 +260,23 @@ def _run(setup, op, k: int | None, raw: bool):
         return heap, before, after, problems, interrupted, stop.seen
 
 
-def model_lines(name: str) -> int:
-    """How many model lines the scenario's operation executes (caches warm)."""
-    setup, op = SCENARIOS[name]
-    _run(setup, op, None, False)
-    return _run(setup, op, None, False)[5]
-
-
 #: KP_INTERRUPT_POINTS=0 interrupts every line; otherwise at most this many lines per
 #: operation, spread evenly from the first to the last (the default keeps the suite fast).
 MOST = int(os.environ.get("KP_INTERRUPT_POINTS", "150"))
 
 
-def interrupt_points(name: str, *, raw: bool = False, most: int | None = None) -> list[Outcome]:
-    """Interrupt the scenario's operation at each of its model lines in turn (or at `most`
+def interrupt_points(name: str) -> list[Outcome]:
+    """Interrupt the scenario's operation at each of its model lines in turn (or at `MOST`
     of them, evenly spread, first and last included; 0 means every line)."""
     setup, op = SCENARIOS[name]
-    _run(setup, op, None, False)        # warm the caches a first run fills
-    _, untouched, done, problems, _, n = _run(setup, op, None, False)
+    _run(setup, op, None)        # warm the caches a first run fills
+    _, untouched, done, problems, _, n = _run(setup, op, None)
     assert not problems, problems
-    most = MOST if most is None else most
-    points = range(1, n + 1) if not most or n <= most else \
-        sorted({1 + round(i * (n - 1) / (most - 1)) for i in range(most)})
+    points = range(1, n + 1) if not MOST or n <= MOST else \
+        sorted({1 + round(i * (n - 1) / (MOST - 1)) for i in range(MOST)})
     outcomes = []
     for k in points:
-        _, before, after, problems, interrupted, _ = _run(setup, op, k, raw)
+        _, before, after, problems, interrupted, _ = _run(setup, op, k)
         assert before == untouched
         state = "untouched" if after == untouched else "done" if after == done else "neither"
         outcomes.append(Outcome(k, interrupted, problems, state))
