@@ -29,7 +29,7 @@ _MODEL = os.path.dirname(kp.__file__) + os.sep
 @kp.struct
 class Node:
     n: int
-    child: object = None
+    next: object = None
 
 
 class Shape(kp.Trait):
@@ -89,10 +89,11 @@ def _cursor_after_first(*ns):
     return q, c
 
 
-def _chain(n):
+def chain(depth: int):
+    """`head = Arc::new(Node { n, next: head })`, `depth` times."""
     head = None
-    for i in range(n):
-        head = kp.Arc.new(Node(i, head), kp.GFP_KERNEL)
+    for n in range(depth):
+        head = kp.Arc.new(Node(n, head), kp.GFP_KERNEL)
     return head
 
 
@@ -107,7 +108,7 @@ SCENARIOS = {
     "Arc::clone": (lambda: (kp.Arc.new(1, kp.GFP_KERNEL),), lambda s: s[0].clone()),
     "Arc::drop (last reference)": (lambda: (kp.Arc.new(Node(1), kp.GFP_KERNEL),),
                                    lambda s: s[0].drop()),
-    "Arc::drop (cascade of 3)": (lambda: (_chain(3),), lambda s: s[0].drop()),
+    "Arc::drop (cascade of 3)": (lambda: (chain(3),), lambda s: s[0].drop()),
     "Arc::as_arc_borrow + clone_arc": (lambda: (kp.Arc.new(1, kp.GFP_KERNEL),),
                                        lambda s: s[0].as_arc_borrow().clone_arc()),
     "Arc::into_raw": (lambda: (kp.Arc.new(1, kp.GFP_KERNEL),), lambda s: s[0].into_raw()),

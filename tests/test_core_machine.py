@@ -16,7 +16,7 @@ from hypothesis import settings
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 import kernelptr as kp
-from _interrupts import run_interrupted
+from _interrupts import chain, run_interrupted
 
 
 class LearnerBug(Exception):
@@ -42,12 +42,6 @@ class Bomb:
     def drop(self):
         if self.n % 2:
             raise LearnerBug(f"drop {self.n}")
-
-
-@kp.struct
-class Node:
-    n: int
-    next: object = None
 
 
 class CoreMachine(RuleBasedStateMachine):
@@ -173,9 +167,7 @@ class CoreMachine(RuleBasedStateMachine):
         """`head = Arc::new(Node { n, next: head })`: dropping the head frees the chain."""
         if self.guard is not None:
             return
-        head = None
-        for n in range(depth):
-            head = kp.Arc.new(Node(n, head), kp.GFP_KERNEL)
+        head = chain(depth)
         first = head.address - 0x40 * (depth - 1)
         owned = [first + 0x40 * k for k in range(depth - 1)]
         for address in owned:
@@ -201,7 +193,7 @@ class CoreMachine(RuleBasedStateMachine):
     @rule(i=st.integers(0, 50))
     def use_stale(self, i):
         h = self.stale[i % len(self.stale)]
-        old = self.old_heaps[-1] if h._heap is self.old_heaps[-1] else h._heap
+        old = h._heap
         before = repr(old.snapshot().objects)
         with pytest.raises(kp.UseAfterFree, match="kp.reset"):
             h.clone() if isinstance(h, kp.Arc) else h.drop()
