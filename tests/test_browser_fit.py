@@ -180,7 +180,6 @@ def _settle(page):
 def test_every_picture_fits_a_notebook_output(lab, browser, notebook):
     url, _ = lab
     page = browser.new_page(viewport=VIEWPORT)
-    started = time.monotonic()
     problems, found = [], []
     try:
         _open(page, lab_url(url, notebook))
@@ -222,7 +221,7 @@ def test_every_picture_fits_a_notebook_output(lab, browser, notebook):
         page.screenshot(path=str(ARTIFACTS / f"fit-{notebook[:-6]}-failure.png"))
         raise
     finally:
-        RESULTS[notebook] = {"seconds": round(time.monotonic() - started, 1), "pictures": found}
+        RESULTS[notebook] = {"pictures": found}
         _shutdown(page)
         page.close()
     expected = _displayed(notebook)
