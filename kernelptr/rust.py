@@ -1022,13 +1022,12 @@ def deferred(stmt, frame, location):
 
 # -- recordings --------------------------------------------------------------------------------
 class _Entry:
-    __slots__ = ("event", "step", "operand_texts", "binding", "resolved", "consumed",
-                 "call_operands")
+    __slots__ = ("event", "step", "binding", "resolved", "consumed", "opens_call")
 
     def __init__(self, event, step):
         self.event = event
         self.step = step
-        self.operand_texts = None
+        self.opens_call = False         # the first step of its compound call
         self.binding = None
         self.resolved = step is None or not step.stmt.has_result
         self.consumed = False
@@ -1101,18 +1100,16 @@ class Transcript:
             return
         self._open.setdefault(event.location, []).append(entry)
         namer = _Namer(frame, names, inline=lambda o: self._temporary(o, event, step.call))
-        entry.operand_texts = self._bind(step.stmt, namer)
+        texts = self._bind(step.stmt, namer)
         if step.implicit is not None:
-            entry.operand_texts.update(self._bind(step.implicit.stmt, namer))
-            _detach(step.implicit.stmt, entry.operand_texts)
+            texts.update(self._bind(step.implicit.stmt, namer))
+            _detach(step.implicit.stmt, texts)
         call = step.call
         if call is not None and id(call) not in self._calls:   # its first step
-            entry.call_operands = self._calls[id(call)] = self._bind(call.stmt, namer)
-            _detach(call.stmt, entry.call_operands)
-        else:
-            entry.call_operands = None
-        _detach(step.stmt, entry.operand_texts)
-        entry.operand_texts = _EMPTY    # its statements hold the names now (memory per step)
+            entry.opens_call = True
+            self._calls[id(call)] = self._bind(call.stmt, namer)
+            _detach(call.stmt, self._calls[id(call)])
+        _detach(step.stmt, texts)       # its statements hold the names now (memory per step)
 
     @staticmethod
     def _bind(stmt, namer) -> dict:
@@ -1151,7 +1148,7 @@ class Transcript:
             if step.stmt.result is o and entry.binding is None:
                 entry.consumed = True
                 entry.resolved = True
-                return step.stmt.expr(_Bound(entry.operand_texts), inline=True) + (
+                return step.stmt.expr(_Bound(_EMPTY), inline=True) + (
                     ".ok_or(ENOENT)?" if step.stmt.option and o is not None else "")
         return None
 
@@ -1182,28 +1179,15 @@ class Transcript:
             _let_go(call.stmt)
         return call is None or call.resolved
 
-    def _call_texts(self):
-        texts, first = {}, {}
-        for entry in self.entries:
-            call = entry.step.call if entry.step is not None else None
-            if call is not None and entry.call_operands is not None:
-                texts[id(call)] = entry.call_operands
-                first[id(entry)] = True
-        return texts, first
-
     def texts(self) -> list[str]:
         """Each event's final Rust, in event order."""
-        calls, _ = self._call_texts()
         out = []
         for entry in self.entries:
             step = entry.step
             if step is None:
                 out.append(entry.event.rust)
                 continue
-            texts = dict(entry.operand_texts)
-            if step.call is not None:
-                texts.update(calls.get(id(step.call), {}))
-            namer = _Bound(texts)
+            namer = _Bound(self._calls.get(id(step.call), _EMPTY) if step.call else _EMPTY)
             out.append(step.text(namer, entry.binding, consumed=entry.consumed,
                                  call_binding=step.call.binding if step.call else None))
         return out
@@ -1211,7 +1195,6 @@ class Transcript:
     def lines(self) -> list[str]:
         """The transcript: one statement per line, typed `let`s, each compound call once,
         temporaries folded into the statement that consumed them."""
-        calls, first = self._call_texts()
         out = []
         for entry in self.entries:
             step = entry.step
@@ -1220,14 +1203,14 @@ class Transcript:
                     out.append(entry.event.rust)
                 continue
             if step.call is not None:
-                if id(entry) in first and not step.call.consumed:
+                if entry.opens_call and not step.call.consumed:
                     call = step.call
-                    out.append(_finish(call.stmt, _Bound(calls[id(call)]), call.binding,
+                    out.append(_finish(call.stmt, _Bound(self._calls[id(call)]), call.binding,
                                        typed=True, ty=call.ty))
                 continue
             if entry.consumed:
                 continue
-            namer = _Bound(entry.operand_texts)
+            namer = _Bound(_EMPTY)
             if step.implicit is not None:
                 out.append(step.text(namer, entry.binding))
             else:
