@@ -153,3 +153,18 @@ def test_node_names_of_huge_labels_stay_short_and_distinct():
     assert len(node_id("h", long_a)) < 120
     assert node_id("h", long_a) != node_id("h", long_b)
     assert node_id("h", long_a) == node_id("h", long_a)
+
+
+def test_a_character_above_u_ffff_is_written_as_a_long_escape_in_captions_and_the_log(heap):
+    """A character above U+FFFF a page cannot show (a language tag) is written `\\U000e0001`
+    in a Stepper's caption and event log, not as a five-digit `\\u` escape (which reads as
+    `\\ue000` followed by a `1`); newlines and tabs in the page's text are kept."""
+    tag = chr(0xE0001)
+    with kp.record() as rec:
+        a = kp.name(kp.Arc.new(1, kp.GFP_KERNEL), "a" + tag)
+        b = a.clone()
+    s = widgets.Stepper(rec)
+    for shown in (s._title.value, s._log.value):
+        assert "(a\\U000e0001)" in shown and "\\ue0001" not in shown and tag not in shown
+    from widgets.escape import printable
+    assert printable("one\ttwo\n" + tag, keep="\n\t") == "one\ttwo\n\\U000e0001"

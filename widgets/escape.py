@@ -17,19 +17,28 @@ CAPTION_LIMIT = 1200
 CAPTION_WIDTH = 100
 
 
-def printable(text) -> str:
-    """`text` with every character a picture cannot show as itself written out: newlines and
-    tabs as `\\n` / `\\t`, NUL, other control characters, lone surrogates and unassigned
-    code points as `\\xNN` / `\\uNNNN`, so that any string encodes as UTF-8 and parses as XML.
+def printable(text, keep: str = "") -> str:
+    """`text` with every character a picture cannot show as itself written out: newlines,
+    tabs and carriage returns as `\\n` / `\\t` / `\\r`, NUL, other control characters,
+    lone surrogates and unassigned code points as `\\xNN` / `\\uNNNN` / `\\UNNNNNNNN`, so
+    that any string encodes as UTF-8 and parses as XML. Characters in `keep` are left as they
+    are (a page's text keeps its newlines and tabs: `keep="\\n\\t"`).
 
     >>> printable("a\\x00b\\ud800\\n")
     'a\\\\x00b\\\\ud800\\\\n'
+    >>> printable("a\\tb\\n" + chr(0xE0001), keep="\\n\\t")
+    'a\\tb\\n\\\\U000e0001'
     """
-    text = str(text).replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t")
-    return "".join(c if c.isprintable() else _escaped(c) for c in text)
+    return "".join(c if c.isprintable() or c in keep else _escaped(c) for c in str(text))
+
+
+_NAMED = {"\r": "\\r", "\n": "\\n", "\t": "\\t"}
 
 
 def _escaped(c: str) -> str:
+    named = _NAMED.get(c)
+    if named is not None:
+        return named
     n = ord(c)
     return f"\\x{n:02x}" if n < 0x100 else f"\\u{n:04x}" if n < 0x10000 else f"\\U{n:08x}"
 

@@ -8,13 +8,14 @@ import linecache
 import re
 
 from . import style
+from .escape import printable
 from .style import CHANGED, abbreviate
 
 #: The colour of a broken invariant (the pictures' own, where they mark problems).
 PROBLEM = getattr(style, "PROBLEM", "#7000E0")
 
 __all__ = ["caption", "caption_html", "describe", "rust_of", "source_html", "log_html",
-           "legend_html", "source_of", "Narrator", "printable"]
+           "legend_html", "source_of", "Narrator"]
 
 _PRE = ('<pre class="kp-code" style="font-family:monospace;font-size:12px;line-height:1.35;'
         'margin:0;padding:4px 6px;background:#FAFAFA;border:1px solid #DDD;'
@@ -25,18 +26,9 @@ _PRE = ('<pre class="kp-code" style="font-family:monospace;font-size:12px;line-h
 _ADDRESS = re.compile(r"(?:(?<![\w:])(?P<type>[A-Za-z_][\w:]{0,95}(?:<[^@;]{0,200}?>)?) @)?"
                       r"0x(?P<hex>[0-9a-f]{9,16})\b")
 _TEMPORARY = re.compile(r"^[a-z:]+#\d+$")     # the model's label for an unnamed handle
-
-
-def printable(text) -> str:
-    r"""`text` with every character a page cannot show (controls, NUL, lone surrogates)
-    written as an escape, so any learner's text is safe in HTML and JSON.
-
-    >>> printable("ok\x1b[31m" + chr(0xd800))
-    'ok\\x1b[31m\\ud800'
-    """
-    return "".join(c if c.isprintable() or c in "\n\t" else
-                   (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
-                   for c in str(text))
+#: What a page's text keeps as it is (`escape.printable` writes out every other character a
+#: page cannot show): source lines keep their tabs, a sentence its line breaks.
+_KEEP = "\n\t"
 
 
 def _name(label: str) -> str:
@@ -151,7 +143,7 @@ def describe(event, snapshot=None, previous=None) -> str:
             text = _LINKED.sub(lambda m: f"{m.group(1)} {'from' if unlinking else 'of'} {lst}"
                                if "cursor" not in m.group(1) else f"{m.group(1)} of {lst}",
                                text, count=1)
-    return printable(text)
+    return printable(text, keep=_KEEP)
 
 
 class Narrator:
@@ -169,7 +161,7 @@ class Narrator:
             previous = frames[i - 1].snapshot if i > 0 else getattr(self.recording, "before",
                                                                      None)
             self._lines[i] = printable(_tame(f"[{event.step}] {event.op}: " + describe(
-                event, frames[i].snapshot, previous)))
+                event, frames[i].snapshot, previous)), keep=_KEEP)
         return self._lines[i]
 
     def caption(self, i: int) -> str:
@@ -181,10 +173,10 @@ def caption_html(text: str, problems: str = "") -> str:
     """A step's caption as HTML that wraps (bold), and under it, in the problem colour,
     what invariant its heap breaks, if any."""
     out = ('<div style="font-weight:bold;white-space:normal;overflow-wrap:anywhere;'
-           f'line-height:1.35">{_html.escape(printable(text))}</div>')
+           f'line-height:1.35">{_html.escape(printable(text, keep=_KEEP))}</div>')
     if problems:
         # one broken invariant a line, numbered as the picture marks it
-        lines = re.split(r" (?=×\d+ )", printable(problems))
+        lines = re.split(r" (?=×\d+ )", printable(problems, keep=_KEEP))
         out += (f'<div class="kp-problems" style="color:{PROBLEM};white-space:normal;'
                 f'overflow-wrap:anywhere;line-height:1.35">'
                 + "<br>".join(_html.escape(line) for line in lines) + "</div>")
@@ -213,16 +205,16 @@ def source_html(recording, i: int, context: int = 6) -> str:
     rust = rust_of(recording.frames[i].event)
     under = ('<div class="kp-rust" style="font-size:12px;line-height:1.35;margin:3px 0 0 0">'
              '<b>Rust:</b> <span style="font-family:monospace;white-space:pre-wrap">'
-             f'{_html.escape(printable(rust))}</span></div>'
+             f'{_html.escape(printable(rust, keep=_KEEP))}</span></div>'
              if rust else "")
     if not lines:
         loc = recording.frames[i].event.location
-        return f"{_PRE}(no source for {_html.escape(printable(loc))})</pre>{under}"
+        return f"{_PRE}(no source for {_html.escape(printable(loc, keep=_KEEP))})</pre>{under}"
     lo = max(1, current - context)
     hi = min(len(lines), current + context)
     out = []
     for n in range(lo, hi + 1):
-        text = _html.escape(printable(lines[n - 1].rstrip("\n")))
+        text = _html.escape(printable(lines[n - 1].rstrip("\n"), keep=_KEEP))
         if n == current:
             out.append(f'<span class="kp-line" style="background:{CHANGED};font-weight:bold">'
                        f'→{n:3d} {text}</span>')

@@ -13,9 +13,8 @@ from .arrange import PX_PER_PT, width_budget
 from .dot import scene_of
 from .focus import Focus
 from .keys import StepKeys
-from .escape import html
-from .panels import (Narrator, caption_html, legend_html, log_html, printable, rust_of,
-                     source_html)
+from .escape import html, printable
+from .panels import Narrator, caption_html, legend_html, log_html, rust_of, source_html
 from .render import fit, render
 from .stable import StableLayout
 from .style import PROBLEM
@@ -119,14 +118,14 @@ class Pictures:
 
     def _caption_lines(self, i: int, chars: int) -> list:
         lines = [f"<B>{html(x, 0)}</B>" for x in textwrap.wrap(self.narrator.caption(i), chars)]
-        rust = printable(rust_of(self.recording.frames[i].event))
+        rust = printable(rust_of(self.recording.frames[i].event), keep="\n\t")
         if rust:
             # Monospace letters are wider than the caption's: wrap them sooner, and indent
             # the continuation under the statement rather than repeating "Rust:".
             parts = textwrap.wrap(rust, max(30, int(chars * 0.8) - 6))
             lines += [("Rust: " if k == 0 else "&#160;" * 9) +
                       f'<FONT FACE="monospace">{html(x, 0)}</FONT>' for k, x in enumerate(parts)]
-        problems = printable(self.problems_caption(i))
+        problems = printable(self.problems_caption(i), keep="\n\t")
         for n, part in enumerate(re.split(r" (?=×\d+ )", problems) if problems else []):
             lines += [f'<FONT COLOR="{PROBLEM}">{"&#160;" * 4 if n and k else ""}{html(x, 0)}</FONT>'
                       for k, x in enumerate(textwrap.wrap(part, chars - 4))]
