@@ -9,7 +9,8 @@ from typing import Callable
 
 from . import rust as _rust
 from . import unwind
-from .errors import AllocError, InvariantViolation, SleepInAtomicContext, UseAfterFree
+from .errors import (AllocError, InvariantViolation, SleepInAtomicContext, UndefinedBehavior,
+                     UseAfterFree)
 from .events import Event, Location, user_frame
 from .flags import REQUIRED, Flags
 from .interrupt import protect
@@ -563,3 +564,15 @@ def _check_refcounts(heap: Heap) -> list[Problem]:
 
 
 Heap.invariant_checks.append(_check_refcounts)
+
+
+def same_heap(owner, obj, op: str) -> None:
+    """Refuse an object of another simulated kernel (a handle kept across `kp.reset()`)."""
+    if obj.heap is not owner._heap:
+        raise UndefinedBehavior(
+            f"{op}: the {obj.type_name} at {obj.address:#x} belongs to another heap (made "
+            "before a kp.reset() or in another `with kp.Heap()`)",
+            rule="a list or queue holds objects of its own kernel; one from another is a "
+                 "dangling pointer here",
+            fix="re-run the cells that make the items after resetting, so that list and "
+                "items share one heap")

@@ -6,7 +6,7 @@ from . import unwind
 from .arc import Arc, count_text, release
 from .errors import BuildError, TraitNotImplemented, TypeMismatch
 from .flags import REQUIRED, Flags
-from .heap import Heap, current_heap
+from .heap import Heap, current_heap, same_heap
 from .problem import Problem
 from .result import Err, Ok
 from .rust import Stmt, compound, rust_type
@@ -212,10 +212,7 @@ class Queue:
                                fix="enqueue an Arc (or a UniqueArc for a boxed item)")
         self._heap._require_current(op)
         obj = w._check(op)
-        if obj.heap is not self._heap:
-            from .list.list import same_heap
-
-            same_heap(self, obj, op)
+        same_heap(self, obj, op)
         T = self._work_type(obj, id, op)
         boxed = isinstance(w, UniqueArc)
         pointer = receiver_in(T, WorkItem[id], "run").pointer

@@ -7,7 +7,7 @@ from ..arc import Arc
 from ..borrow import ArcBorrow
 from ..errors import (BorrowError, TraitNotImplemented, TypeMismatch, UndefinedBehavior,
                       UseAfterFree, UseAfterMove)
-from ..heap import current_heap
+from ..heap import current_heap, same_heap
 from ..ownership import Handle
 from ..rust import Stmt, implicit, mut_ref, ref
 from ..types_ import check_id, type_name_of
@@ -15,19 +15,7 @@ from .links import ListLinksSelfPtr, list_item_field, require_list_arc_safe
 from .list_arc import ListArc, expect_handle
 from .ring import insert_before, links, set_first, unlink, walk, wrote
 
-__all__ = ["List", "same_heap"]
-
-
-def same_heap(lst, obj, op: str) -> None:
-    """Refuse an object of another simulated kernel (a handle kept across `kp.reset()`)."""
-    if obj.heap is not lst._heap:
-        raise UndefinedBehavior(
-            f"{op}: the {obj.type_name} at {obj.address:#x} belongs to another heap (made "
-            "before a kp.reset() or in another `with kp.Heap()`)",
-            rule="a list or queue holds objects of its own kernel; one from another is a "
-                 "dangling pointer here",
-            fix="re-run the cells that make the items after resetting, so that list and "
-                "items share one heap")
+__all__ = ["List"]
 
 
 class List:
@@ -302,9 +290,6 @@ class List:
     def _push(self, la, op: str, *, front: bool) -> None:
         self._alive(op)
         if self._holds_dyn:
-            # Check the heap before the coercion moves anything.
-            if isinstance(la, Handle) and la._obj is not None:
-                same_heap(self, la._obj, op)
             from ..traits.dynlist import coerce_at_push
 
             la = coerce_at_push(self, la)   # the unsizing coercion rustc inserts here

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..errors import BuildError, TraitNotImplemented, TypeMismatch, UseAfterFree
+from ..heap import same_heap
 from ..list.links import ListLinksSelfPtr, require_list_arc_safe
 from ..list.list_arc import ListArc, expect_handle
 from ..ownership import Handle
@@ -214,8 +215,6 @@ def accept(lst, la, op: str):
     expected = f"ListArc<{lst.type_name}, {lst.id}>"
     expect_handle(la, ListArc, op, expected)
     obj = la._check(op)
-    from ..list.list import same_heap
-
     same_heap(lst, obj, op)
     vt = la._vtable
     if not issubclass(obj.type, lst.T._kp_dyn_base) or la._id != lst.id or \
@@ -238,6 +237,7 @@ def coerce_at_push(lst, la):
     # Coerce only what `accept` will then take, so a refused push moves nothing.
     if isinstance(la, ListArc) and la._vtable is None and la._state == "live" and \
             la._id == lst.id and la._obj is not None and not la._obj.freed and \
+            la._obj.heap is lst._heap and \
             issubclass(la._obj.type, lst.T._kp_dyn_base):
         return dyn.into_dyn(la, lst.T._kp_dyn_trait)
     return la
