@@ -224,11 +224,12 @@ class ListMachine(RuleBasedStateMachine):
         else:
             assert la is None
 
-    @precondition(lambda self: self.cursor is not None)
+    @has_cursor
     @rule(forward=st.booleans(), k=st.integers(1, 120))
     def interrupted_cursor_remove(self, forward, k):
         name, c, i, items = self.at_cursor()
-        la, _, _ = run_interrupted(c.remove_next if forward else c.remove_prev, k)
+        la, interrupted, seen = run_interrupted(c.remove_next if forward else c.remove_prev, k)
+        assert interrupted == (seen >= k)
         if forward and i == len(items) or not forward and i == 0:
             assert la is None
             return
