@@ -233,8 +233,7 @@ def _obj_in(elision, address, port="hdr", compass="w"):
 
 def _named(prefix, thing) -> str:
     """The node of a handle or list: by its label, and its Python frame when not global."""
-    frame = getattr(thing, "frame", "")
-    return node_id(prefix, f"{frame}/{thing.label}" if frame else thing.label)
+    return node_id(prefix, f"{thing.frame}/{thing.label}" if thing.frame else thing.label)
 
 
 def _handle(scene, h, before, elision, name=None):

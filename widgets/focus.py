@@ -74,7 +74,7 @@ class Focus:
         what that reaches."""
         frames = recording.frames
         return cls([f.snapshot for f in frames], [f.event for f in frames],
-                   baseline=getattr(recording, "before", None))
+                   baseline=recording.before)
 
     def _first(self, snap, event) -> None:
         """The first frame has no frame before it: a handle its event moved or dropped is

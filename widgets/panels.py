@@ -7,12 +7,8 @@ import html as _html
 import linecache
 import re
 
-from . import style
 from .escape import printable
-from .style import CHANGED, abbreviate
-
-#: The colour of a broken invariant (the pictures' own, where they mark problems).
-PROBLEM = getattr(style, "PROBLEM", "#7000E0")
+from .style import CHANGED, PROBLEM, abbreviate
 
 __all__ = ["caption", "caption_html", "describe", "rust_of", "source_html", "log_html",
            "legend_html", "source_of", "Narrator"]
@@ -44,7 +40,7 @@ def _tame(sentence: str) -> str:
 
 def rust_of(event) -> str:
     """The kernel Rust statement an event models (`""` when the model gives none)."""
-    return getattr(event, "rust", "") or ""
+    return event.rust or ""
 
 
 def _names(snapshot) -> dict:
@@ -158,8 +154,7 @@ class Narrator:
         if i not in self._lines:
             frames = self.recording.frames
             event = frames[i].event
-            previous = frames[i - 1].snapshot if i > 0 else getattr(self.recording, "before",
-                                                                     None)
+            previous = frames[i - 1].snapshot if i > 0 else self.recording.before
             self._lines[i] = printable(_tame(f"[{event.step}] {event.op}: " + describe(
                 event, frames[i].snapshot, previous)), keep=_KEEP)
         return self._lines[i]

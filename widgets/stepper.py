@@ -10,7 +10,7 @@ import ipywidgets as w
 
 from . import export, filmstrip
 from .arrange import PX_PER_PT, width_budget
-from .dot import scene_of
+from .dot import problems_caption, scene_of
 from .focus import Focus
 from .keys import StepKeys
 from .escape import html, printable
@@ -84,11 +84,8 @@ class Pictures:
 
     def problems_caption(self, i: int) -> str:
         """"heap.check() fails: ×1 …" when frame `i`'s heap breaks an invariant, numbered as
-        the picture marks it (where pictures mark problems: `widgets.dot.problems_caption`)."""
-        from . import dot
-
-        named = getattr(dot, "problems_caption", None)
-        return named(self.snapshot(i)) if named is not None else ""
+        the picture marks it (`widgets.dot.problems_caption`)."""
+        return problems_caption(self.snapshot(i))
 
     @property
     def natural_px(self) -> float:
