@@ -16,7 +16,9 @@ __all__ = ["to_dot", "Scene", "scene_of", "cluster_title", "problems_caption"]
 
 # Spaces after a closing tag are written &#160;: browsers drop a leading space in SVG text.
 _TABLE = '<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="5" BGCOLOR="white">'
-_TEMPORARY = re.compile(r"^[a-z:]+#\d+$")     # the model's label for an unnamed handle
+#: The label the model makes up for a handle or list no variable names (`listarc#12`,
+#: `std::arc#3`, `list#2`).
+_MADE_UP = re.compile(r"^[a-z:]+#\d+$")
 _STACK, _HEAP, _RODATA = "cluster_stack", "cluster_heap", "cluster_rodata"
 _CLUSTERS = {
     _STACK: dict(label="stack frame (your variables)", style="rounded,filled",
@@ -33,6 +35,16 @@ _EDGE_STYLE = {    # handle kind -> edge attributes
     "Weak": dict(style="dashed", penwidth="1.2", color=GREY),
     "raw": dict(style="dotted", penwidth="2.2"),
 }
+
+
+def made_up(label: str) -> bool:
+    """Whether `label` is one the model made up because no variable names the handle or list
+    (`listarc#12`, `std::arc#3`, `list#2`), not a learner's name.
+
+    >>> made_up("listarc#12"), made_up("list#2"), made_up("q")
+    (True, True, False)
+    """
+    return _MADE_UP.match(label) is not None
 
 
 def cluster_title(cluster: str) -> str:
@@ -178,7 +190,7 @@ def scene_of(snapshot, previous=None, *, legend=True, caption="", reach=None,
     for h in snapshot.handles:
         if h.label in elision.hidden_handles:
             continue
-        if _TEMPORARY.match(h.label):
+        if made_up(h.label):
             # An unnamed temporary (`listarc#12`, from `q.push_back(ListArc.new(..))`) lives
             # for one step; temporaries share slots so a long trace does not grow a new row
             # for each one.
@@ -385,7 +397,7 @@ def _links(scene, snapshot, elision, marks):
 def _elided(scene, snapshot, elision):
     """The nodes standing for the objects and handles beyond the picture's budget, each
     saying how to see them."""
-    named = [h.label for h in snapshot.handles if not _TEMPORARY.match(h.label)]
+    named = [h.label for h in snapshot.handles if not made_up(h.label)]
     example = html(named[0] if named else "a", 30)
     how = (f"draw what one variable reaches: <I>reach=&quot;{example}&quot;</I><BR/>"
            "draw everything (slow): <I>elide=None</I>")

@@ -3,13 +3,12 @@ not everything earlier cells left on the heap."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
+
+from .dot import made_up
 
 __all__ = ["Focus", "UNNAMED"]
 
-#: The label a list gets from the model when no variable names it any more (`list#2`).
-_UNNAMED = re.compile(r"^list#\d+$")
 #: How a picture names a list no variable names (numbered when a picture has several).
 UNNAMED = "(no name)"
 
@@ -184,7 +183,7 @@ def _unnamed_lists(focus, snapshots) -> dict:
     found: list = []
     for snap in snapshots:
         for x in snap.lists:
-            if _UNNAMED.match(x.label) and x.label not in found and (
+            if made_up(x.label) and x.label not in found and (
                     x.key in focus.lists or any(a in focus.objects for a in x.items)):
                 found.append(x.label)
     if len(found) == 1:

@@ -7,6 +7,7 @@ import html as _html
 import linecache
 import re
 
+from .dot import made_up
 from .escape import printable
 from .style import CHANGED, PROBLEM, abbreviate
 
@@ -21,7 +22,6 @@ _PRE = ('<pre class="kp-code" style="font-family:monospace;font-size:12px;line-h
 #: `Job @0xffff888000001000` (a type, then an address) or a bare `0xffff888000001000`.
 _ADDRESS = re.compile(r"(?:(?<![\w:])(?P<type>[A-Za-z_][\w:]{0,95}(?:<[^@;]{0,200}?>)?) @)?"
                       r"0x(?P<hex>[0-9a-f]{9,16})\b")
-_TEMPORARY = re.compile(r"^[a-z:]+#\d+$")     # the model's label for an unnamed handle
 #: What a page's text keeps as it is (`escape.printable` writes out every other character a
 #: page cannot show): source lines keep their tabs, a sentence its line breaks.
 _KEEP = "\n\t"
@@ -50,10 +50,10 @@ def _names(snapshot) -> dict:
     if snapshot is None:
         return found
     for h in snapshot.handles:
-        if h.state == "live" and h.target is not None and not _TEMPORARY.match(h.label):
+        if h.state == "live" and h.target is not None and not made_up(h.label):
             found.setdefault(h.target, h.label)
     for r in snapshot.raw_pointers:
-        if not _TEMPORARY.match(r.label) and not r.label.startswith("raw@"):
+        if not made_up(r.label) and not r.label.startswith("raw@"):
             found.setdefault(r.address, r.label)
     return found
 
@@ -67,13 +67,13 @@ def _actors(snapshot, previous) -> dict:
     found: dict = {}
     for h in snapshot.handles:
         was = before.get(h.key)
-        if h.target is None or _TEMPORARY.match(h.label):
+        if h.target is None or made_up(h.label):
             continue
         if was is not None and was.state == "live" and h.state in ("moved", "dropped"):
             found.setdefault(h.target, h.label)
     for h in snapshot.handles:
         if h.key not in before and h.state == "live" and h.target is not None \
-                and not _TEMPORARY.match(h.label):
+                and not made_up(h.label):
             found.setdefault(h.target, h.label)
     return found
 
@@ -86,8 +86,7 @@ def _list_of(address, *snapshots) -> str | None:
         if snap is None:
             continue
         for lst in snap.lists:
-            if address in lst.items and not _TEMPORARY.match(lst.label) \
-                    and not lst.label.startswith("list#"):
+            if address in lst.items and not made_up(lst.label):
                 return lst.label
     return None
 
