@@ -11,7 +11,7 @@ from .dot import made_up
 from .escape import printable
 from .style import CHANGED, PROBLEM, abbreviate
 
-__all__ = ["caption", "caption_html", "describe", "rust_of", "source_html", "log_html",
+__all__ = ["caption_html", "describe", "rust_of", "source_html", "log_html",
            "legend_html", "source_of", "Narrator"]
 
 _PRE = ('<pre class="kp-code" style="font-family:monospace;font-size:12px;line-height:1.35;'
@@ -175,12 +175,6 @@ def caption_html(text: str, problems: str = "") -> str:
                 f'overflow-wrap:anywhere;line-height:1.35">'
                 + "<br>".join(_html.escape(line) for line in lines) + "</div>")
     return out
-
-
-def caption(recording, i: int) -> str:
-    """`step 3/12 · Arc::clone: a's Job @ffff8880…1000: refcount 1 -> 2` for frame `i`
-    (plain text, whole: the page wraps it, nothing cuts it)."""
-    return Narrator(recording).caption(i)
 
 
 def source_of(recording, i: int) -> tuple[list, int]:
