@@ -12,7 +12,8 @@ from .scale import ELIDE_AT, Elision, reach as reach_of
 from .style import (CHANGED, FONT, FONT_SIZE, FREED_BG, GREY, HEADER, PROBLEM, PROBLEM_BG,
                     SATURATED, abbreviate, id_colour)
 
-__all__ = ["to_dot", "Scene", "scene_of", "cluster_title", "problems_caption"]
+__all__ = ["to_dot", "Scene", "scene_of", "cluster_title", "problems_caption",
+           "problem_lines"]
 
 # Spaces after a closing tag are written &#160;: browsers drop a leading space in SVG text.
 _TABLE = '<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="5" BGCOLOR="white">'
@@ -591,10 +592,23 @@ def problems_caption(snapshot) -> str:
     >>> problems_caption(snap)
     'heap.check() fails: ×1 x @ffff8880…1040: next -> null'
     """
+    return " ".join(problem_lines(snapshot))
+
+
+def problem_lines(snapshot) -> list[str]:
+    """`problems_caption` a line each: `heap.check() fails:`, then one line per broken
+    invariant, numbered as its mark on the picture (`[]` when the heap is consistent).
+
+    >>> import kernelptr as kp
+    >>> snap = kp.Snapshot(1, problems=(kp.Problem("x @0xffff888000001040: next -> null",
+    ...                                             "link"),))
+    >>> problem_lines(snap)
+    ['heap.check() fails:', '×1 x @ffff8880…1040: next -> null']
+    """
     numbered = _Marks(snapshot).numbered
     if not numbered:
-        return ""
-    return "heap.check() fails: " + " ".join(f"×{n} {_short(p.text)}" for n, p in numbered)
+        return []
+    return ["heap.check() fails:"] + [f"×{n} {_short(p.text)}" for n, p in numbered]
 
 
 def _caption_html(caption: str, marks) -> str:

@@ -163,17 +163,17 @@ class Narrator:
         return f"step {i + 1}/{n} · " + self.line(i).split("] ", 1)[1]
 
 
-def caption_html(text: str, problems: str = "") -> str:
+def caption_html(text: str, problems: list = ()) -> str:
     """A step's caption as HTML that wraps (bold), and under it, in the problem colour,
-    what invariant its heap breaks, if any."""
+    what invariant its heap breaks, if any (`problems`: `widgets.dot.problem_lines`, one
+    broken invariant a line, numbered as the picture marks it)."""
     out = ('<div style="font-weight:bold;white-space:normal;overflow-wrap:anywhere;'
            f'line-height:1.35">{_html.escape(printable(text, keep=_KEEP))}</div>')
     if problems:
-        # one broken invariant a line, numbered as the picture marks it
-        lines = re.split(r" (?=×\d+ )", printable(problems, keep=_KEEP))
         out += (f'<div class="kp-problems" style="color:{PROBLEM};white-space:normal;'
                 f'overflow-wrap:anywhere;line-height:1.35">'
-                + "<br>".join(_html.escape(line) for line in lines) + "</div>")
+                + "<br>".join(_html.escape(printable(line, keep=_KEEP)) for line in problems)
+                + "</div>")
     return out
 
 

@@ -10,7 +10,7 @@ import ipywidgets as w
 
 from . import export, filmstrip
 from .arrange import PX_PER_PT, width_budget
-from .dot import problems_caption, scene_of
+from .dot import problem_lines, scene_of
 from .focus import Focus
 from .keys import StepKeys
 from .escape import html, printable
@@ -82,10 +82,10 @@ class Pictures:
         """Whether the picture fits beside the code (else it takes the whole width)."""
         return self.layout.fits == 0
 
-    def problems_caption(self, i: int) -> str:
-        """"heap.check() fails: ×1 …" when frame `i`'s heap breaks an invariant, numbered as
-        the picture marks it (`widgets.dot.problems_caption`)."""
-        return problems_caption(self.snapshot(i))
+    def problem_lines(self, i: int) -> list:
+        """["heap.check() fails:", "×1 …", …] when frame `i`'s heap breaks an invariant,
+        numbered as the picture marks it (`widgets.dot.problem_lines`); else []."""
+        return problem_lines(self.snapshot(i))
 
     @property
     def natural_px(self) -> float:
@@ -122,8 +122,8 @@ class Pictures:
             parts = textwrap.wrap(rust, max(30, int(chars * 0.8) - 6))
             lines += [("Rust: " if k == 0 else "&#160;" * 9) +
                       f'<FONT FACE="monospace">{html(x, 0)}</FONT>' for k, x in enumerate(parts)]
-        problems = printable(self.problems_caption(i), keep="\n\t")
-        for n, part in enumerate(re.split(r" (?=×\d+ )", problems) if problems else []):
+        for n, part in enumerate(self.problem_lines(i)):
+            part = printable(part, keep="\n\t")
             lines += [f'<FONT COLOR="{PROBLEM}">{"&#160;" * 4 if n and k else ""}{html(x, 0)}</FONT>'
                       for k, x in enumerate(textwrap.wrap(part, chars - 4))]
         return lines
@@ -304,8 +304,7 @@ class Stepper(w.VBox):
             return
         drawing = self.drawing
         self._arrange(drawing.beside, drawing.natural_px)
-        self._title.value = caption_html(self._narrator.caption(i),
-                                         drawing.problems_caption(i))
+        self._title.value = caption_html(self._narrator.caption(i), drawing.problem_lines(i))
         self._source.value = source_html(self.recording, i, 6 if self._beside[0] else 2)
         self._log.value = log_html(self.recording, i, narrator=self._narrator)
         self._graph.value = fit(drawing.picture(i))
