@@ -48,15 +48,6 @@ def row(section, what, measured, goal=None, met=None, **data):
     print(f"  {what:<52} {measured:>22}   {goal or '':<22} {status}", flush=True)
 
 
-def median_time(fn, repeat):
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
-
-
 def best_time(fn, repeat, clock=time.process_time):
     """The shortest of `repeat` runs of `fn` (process time unless `clock` is given)."""
     times = []
@@ -127,8 +118,8 @@ def compare(heap, repeat, cold=True, **options):
     source = widgets.to_dot(heap.snapshot(), **options).source
     ours, bare = [], []
     for _ in range(repeat):
-        ours.append(median_time(lambda: pipeline(heap, cold, **options), 1))
-        bare.append(median_time(lambda: bare_dot(source), 1))
+        ours.append(best_time(lambda: pipeline(heap, cold, **options), 1, time.perf_counter))
+        bare.append(best_time(lambda: bare_dot(source), 1, time.perf_counter))
     return min(ours), min(bare), source
 
 
@@ -181,10 +172,10 @@ def bench_stepping(quick):
     opened = time.perf_counter() - t
     new, seen = [], []
     for i in range(1, len(stepper)):
-        new.append(median_time(lambda: setattr(stepper, "index", i), 1))
+        new.append(best_time(lambda: setattr(stepper, "index", i), 1, time.perf_counter))
     for _ in range(3):
         for i in range(len(stepper) - 1, -1, -1):
-            seen.append(median_time(lambda: setattr(stepper, "index", i), 1))
+            seen.append(best_time(lambda: setattr(stepper, "index", i), 1, time.perf_counter))
     visited, fresh = statistics.median(seen), statistics.median(new)
     row("stepping", "show an already-visited frame (median)", ms(visited), "< 5 ms",
         visited < 0.005, seconds=visited)
@@ -289,13 +280,14 @@ def bench_recording(quick):
     picks = random.Random(1).sample(range(len(rec)), 40)
     scrub = []
     for i in picks:
-        scrub.append(median_time(lambda: rec.frames[i].snapshot, 1))
+        scrub.append(best_time(lambda: rec.frames[i].snapshot, 1, time.perf_counter))
     row("recording", "scrub to a random frame (max of 40)", ms(max(scrub)), "< 50 ms",
         max(scrub) < 0.05, max_s=max(scrub), median_s=statistics.median(scrub))
     drawn = []
     for i in picks[:10]:
         render_mod._CACHE.clear()
-        drawn.append(median_time(lambda: widgets.render_svg(rec.frames[i].snapshot), 1))
+        drawn.append(best_time(lambda: widgets.render_svg(rec.frames[i].snapshot), 1,
+                               time.perf_counter))
     row("recording", "scrub and render a random frame (median of 10)",
         ms(statistics.median(drawn)), None, None, median_s=statistics.median(drawn))
     del rec
