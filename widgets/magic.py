@@ -77,18 +77,16 @@ def trace_cell(source: str, namespace: dict, heap=None, filename: str = "<kptrac
     previous = sys.gettrace()
     try:
         for stmt in ast.parse(source, filename).body:
-            sys.settrace(tracer)
             try:
+                sys.settrace(tracer)
                 _run(stmt, namespace, filename)
             except BaseException as error:
+                error.kp_recording = rec        # with the frames so far (flushed below)
+                raise
+            finally:
                 sys.settrace(previous)
                 tracer.flush(lambda: snapshot_in(heap, namespace))
-                error.kp_recording = rec
-                raise
-            sys.settrace(previous)
-            tracer.flush(lambda: snapshot_in(heap, namespace))
     finally:
-        sys.settrace(previous)
         unsubscribe()
     return rec
 
