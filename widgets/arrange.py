@@ -29,8 +29,8 @@ def width_budget(width_px: float, font_pt: float = FONT_SIZE) -> float:
     """How wide (in points) a picture may be drawn so that, shrunk into `width_px` CSS
     pixels, its text is still `MIN_TEXT_PX` pixels tall.
 
-    >>> round(width_budget(536))     # a Stepper's picture column at 1280x800
-    750
+    >>> round(width_budget(600))     # a Stepper's picture column (`stepper.PICTURE_PX`)
+    840
     """
     scale = MIN_TEXT_PX / (font_pt * PX_PER_PT)
     return width_px / scale / PX_PER_PT
