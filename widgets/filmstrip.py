@@ -138,7 +138,8 @@ def frames_html(stepper) -> str:
     picture, and beside it the code with the line marked, the Rust statement and the event
     log; then the legend once. No script: a page may show them all (a filmstrip) or step
     through them (`widgets.export.to_html` adds buttons and arrow keys)."""
-    rec, drawing, narrator = stepper.recording, stepper.drawing, stepper._narrator
+    rec, drawing = stepper.recording, stepper.drawing
+    narrator = drawing.narrator
     out = []
     for i in range(len(stepper)):
         out.append(
