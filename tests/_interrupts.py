@@ -193,9 +193,8 @@ def fingerprint(heap) -> tuple:
 class _Stop:
     """A trace function that counts model lines and interrupts the k-th one."""
 
-    def __init__(self, k: int, raw: bool):
+    def __init__(self, k: int):
         self.k = k
-        self.raw = raw
         self.seen = 0
 
     def __call__(self, frame, event, arg):
@@ -207,8 +206,6 @@ class _Stop:
         if event == "line":
             self.seen += 1
             if self.seen == self.k:
-                if self.raw:
-                    raise KeyboardInterrupt
                 handler = signal.getsignal(signal.SIGINT)
                 if callable(handler):
                     handler(signal.SIGINT, frame)
@@ -238,7 +235,7 @@ def _run(setup, op, k: int | None):
         state = setup()
         gc.collect(1)     # the young generations hold what the run made
         before = fingerprint(heap)
-        stop = _Stop(k or 0, raw=False)
+        stop = _Stop(k or 0)
         interrupted, result = False, None
         gc.disable()        # the garbage collector's finalizers run at no fixed line
         try:
@@ -288,7 +285,7 @@ def run_interrupted(op, k: int):
     """Run `op()` with a Stop delivered at its k-th model line (if it gets that far);
     returns (result, whether KeyboardInterrupt was raised, lines seen). The tracer that was
     installed before (a coverage tool, hypothesis) is put back."""
-    stop, previous, result = _Stop(k, raw=False), sys.gettrace(), None
+    stop, previous, result = _Stop(k), sys.gettrace(), None
     try:
         sys.settrace(stop)
         try:

@@ -58,7 +58,7 @@ def test_a_deferred_stop_is_raised_after_the_operation_and_keeps_its_result(heap
     b = None
     try:
         with pytest.raises(KeyboardInterrupt):
-            sys.settrace(_Stop(1, raw=False))
+            sys.settrace(_Stop(1))
             b = a.clone()       # the Stop arrives at Arc::clone's first line
             _settle()           # and is raised here, at the learner's next call
     finally:
