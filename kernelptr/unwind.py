@@ -52,9 +52,14 @@ def unwind_out_of(where: str, error: BaseException, owner) -> None:
     from .rust import implicit
 
     caught(error)
-    with implicit(f"unwinding out of {where}"):
-        drop_unwinding(owner)
-    resume()
+    try:
+        with implicit(f"unwinding out of {where}"):
+            drop_unwinding(owner)
+        resume()
+    finally:
+        # No cycle (this frame -> `error` -> its traceback -> this frame) that would keep
+        # `owner`'s handle alive until the next full collection (as `except ... as` does).
+        del error, owner
 
 
 def caught(error: BaseException) -> None:
